@@ -1,0 +1,1 @@
+"""asset-diffusion models: data preparation, networks, training, ONNX export (PyTorch)."""

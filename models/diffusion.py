@@ -1,0 +1,147 @@
+"""Rectified flow in the Handbook's unified notation, the denoiser wrapper that is exported, and
+the reference samplers the TypeScript runtime is tested against (docs/MODEL-CONTRACT.md).
+
+x_t = alpha(t) x0 + sigma(t) eps, alpha = 1 - t, sigma = t; the network predicts v = eps - x0.
+"""
+import math
+
+import torch
+import torch.nn as nn
+
+
+def alpha(t):
+    return 1.0 - t
+
+
+def sigma(t):
+    return t
+
+
+def time_grid(steps: int):
+    return [1.0 - i / steps for i in range(steps + 1)]
+
+
+class Denoiser(nn.Module):
+    """The one contract the runtime sees: (x, t, label, mask, known) -> x0."""
+
+    def __init__(self, net: nn.Module):
+        super().__init__()
+        self.net = net
+
+    def forward(self, x, t, label, mask, known):
+        v = self.net(torch.cat([x, mask, known * mask], dim=1), t, label)
+        return x - t.view(-1, 1, 1, 1) * v
+
+
+def sample_t(n: int, generator=None):
+    """Logit-normal times (Esser et al. 2024): most weight on the middle of the path."""
+    return torch.sigmoid(torch.randn(n, generator=generator))
+
+
+def flow_loss(denoiser: Denoiser, x0, label, mask):
+    """MSE on the velocity, counted only where values are unknown (the known region is given)."""
+    t = sample_t(x0.shape[0]).clamp(1e-4, 1.0)
+    eps = torch.randn_like(x0)
+    tb = t.view(-1, 1, 1, 1)
+    xt = alpha(tb) * x0 + sigma(tb) * eps
+    v = denoiser.net(torch.cat([xt, mask, x0 * mask], dim=1), t, label)
+    weight = (1.0 - mask).expand_as(x0)
+    return ((v - (eps - x0)) ** 2 * weight).sum() / weight.sum().clamp(min=1.0)
+
+
+def random_masks(kind: str, n: int, h: int, w: int, generator=None):
+    """Context masks (1 = known) so one network can sample, inpaint and outpaint. Levels mostly
+    see a known left part (outpainting continues a level to the right)."""
+    masks = torch.zeros(n, 1, h, w)
+    r = torch.rand(n, generator=generator)
+    for i in range(n):
+        u = r[i].item()
+        if kind == "level":
+            if u < 0.2:
+                continue  # unconditional
+            if u < 0.65:  # left context of 4..w-4 columns
+                k = int(torch.randint(4, w - 3, (1,), generator=generator))
+                masks[i, :, :, :k] = 1
+            elif u < 0.8:  # known on both sides, a gap to fill
+                a = int(torch.randint(2, w // 2, (1,), generator=generator))
+                b = int(torch.randint(a + 2, w - 1, (1,), generator=generator))
+                masks[i] = 1
+                masks[i, :, :, a:b] = 0
+            elif u < 0.92:  # a rectangle to redo
+                masks[i] = 1
+                masks[i, :, _span(h, generator), _span(w, generator)] = 0
+            else:  # scattered pinned cells
+                masks[i] = (torch.rand(1, h, w, generator=generator) < 0.1).float()
+        else:
+            if u < 0.7:
+                continue
+            if u < 0.9:  # redo a rectangle
+                masks[i] = 1
+                masks[i, :, _span(h, generator), _span(w, generator)] = 0
+            else:  # keep a rectangle, redo the rest
+                masks[i, :, _span(h, generator), _span(w, generator)] = 1
+    return masks
+
+
+def _span(size, generator):
+    a = int(torch.randint(0, size - 2, (1,), generator=generator))
+    b = int(torch.randint(a + 2, size + 1, (1,), generator=generator))
+    return slice(a, b)
+
+
+# ---------------------------------------------------------------- reference samplers
+# They mirror src/core/samplers.ts line for line; parity fixtures come from them.
+
+def guided(denoiser, label, null_label, guidance, mask, known):
+    def d(x, t):
+        tt = torch.full((x.shape[0],), float(t))
+        cond = denoiser(x, tt, label, mask, known)
+        if guidance == 1.0:
+            return cond
+        null = denoiser(x, tt, torch.full_like(label, null_label), mask, known)
+        return null + guidance * (cond - null)
+    return d
+
+
+def _keep_known(x, s, mask, known, noise0):
+    if mask is None:
+        return x
+    return mask * (alpha(s) * known + sigma(s) * noise0) + (1 - mask) * x
+
+
+@torch.no_grad()
+def sample_ddim(d, noise0, steps, eta=0.0, step_noise=None, mask=None, known=None):
+    """DDIM (Song et al. 2021) for alpha = 1 - t, sigma = t; eta = 0 is the flow ODE's Euler step."""
+    ts = time_grid(steps)
+    x = _keep_known(noise0.clone(), 1.0, mask, known, noise0)
+    for i in range(steps):
+        t, s = ts[i], ts[i + 1]
+        x0 = d(x, t)
+        eps = (x - alpha(t) * x0) / sigma(t)
+        c = eta * (sigma(s) / sigma(t)) * math.sqrt(max(0.0, sigma(t) ** 2 - (alpha(t) / alpha(s)) ** 2 * sigma(s) ** 2))
+        x = alpha(s) * x0 + math.sqrt(max(0.0, sigma(s) ** 2 - c ** 2)) * eps
+        if c > 0:
+            x = x + c * step_noise[i]
+        x = _keep_known(x, s, mask, known, noise0)
+    return x
+
+
+@torch.no_grad()
+def sample_dpmpp_2m(d, noise0, steps, mask=None, known=None):
+    """DPM-Solver++(2M) (Lu et al. 2022), data prediction, multistep."""
+    ts = time_grid(steps)
+    lam = lambda t: math.log(alpha(t) / sigma(t))
+    x = _keep_known(noise0.clone(), 1.0, mask, known, noise0)
+    x0_prev, t_prev = None, None
+    for i in range(steps):
+        t, s = ts[i], ts[i + 1]
+        x0 = d(x, t)
+        dhat = x0
+        if x0_prev is not None and alpha(t_prev) > 0 and sigma(s) > 0:
+            r = (lam(t) - lam(t_prev)) / (lam(s) - lam(t))
+            dhat = (1 + 1 / (2 * r)) * x0 - (1 / (2 * r)) * x0_prev
+        r_h = alpha(t) * sigma(s) / (sigma(t) * alpha(s))
+        x = (sigma(s) / sigma(t)) * x - alpha(s) * (r_h - 1) * dhat
+        x = _keep_known(x, s, mask, known, noise0)
+        x0_prev, t_prev = x0, t
+    return x

@@ -1,0 +1,230 @@
+"""Export a trained model to ONNX + its manifest entry, or write the tiny parity fixture.
+
+    python3 -m models.export --config models/configs/sprite.json     # models/sprite.onnx + manifest
+    python3 -m models.export --fixture                               # tests/fixtures/tiny/*
+
+Weights are stored as fp16 initializers followed by a Cast to fp32: files are half the size and
+onnxruntime folds the casts at session creation, so inference still runs in fp32.
+"""
+import argparse
+import hashlib
+import json
+from pathlib import Path
+
+import numpy as np
+import onnx
+import torch
+from onnx import TensorProto, helper, numpy_helper
+
+from . import data, nets
+from .diffusion import guided, sample_ddim, sample_dpmpp_2m
+from .train import checkpoint_path, load_checkpoint
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+INPUTS = ["x", "t", "label", "mask", "known"]
+
+
+def export_onnx(denoiser, shape, path: Path):
+    c, h, w = shape
+    x = torch.randn(2, c, h, w)
+    args = (x, torch.rand(2), torch.zeros(2, dtype=torch.long), torch.zeros(2, 1, h, w), x)
+    torch.onnx.export(denoiser.eval(), args, str(path), input_names=INPUTS, output_names=["x0"],
+                      dynamic_axes={k: {0: "batch"} for k in INPUTS + ["x0"]}, opset_version=17)
+    model = onnx.load(str(path))
+    store_weights_fp16(model.graph)
+    onnx.checker.check_model(model)
+    onnx.save(model, str(path))
+
+
+def store_weights_fp16(graph):
+    casts = []
+    for init in list(graph.initializer):
+        if init.data_type != TensorProto.FLOAT or np.prod(init.dims) < 64:
+            continue
+        half = numpy_helper.from_array(numpy_helper.to_array(init).astype(np.float16), init.name + "_fp16")
+        casts.append(helper.make_node("Cast", [half.name], [init.name], to=TensorProto.FLOAT))
+        graph.initializer.remove(init)
+        graph.initializer.append(half)
+    for node in reversed(casts):
+        graph.node.insert(0, node)
+
+
+def round_to_fp16(model):
+    """Make torch's weights exactly what the fp16 ONNX file holds, so parity is exact."""
+    with torch.no_grad():
+        for p in model.parameters():
+            p.copy_(p.half().float())
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def manifest_entry(cfg, file: Path, state=None):
+    c, h, w = nets.layout(cfg)
+    names = data.class_names(cfg["kind"])
+    entry = {
+        "id": cfg["id"], "kind": cfg["kind"], "version": cfg["version"],
+        "file": file.name, "bytes": file.stat().st_size, "sha256": sha256(file),
+        "layout": {"channels": c, "height": h, "width": w},
+        "classes": names, "nullClass": len(names),
+        "tiles": [{"char": ch, "name": n, "solid": "solid" in tags, "tags": tags}
+                  for ch, n, tags in data.SMB_LEGEND] if cfg["kind"] == "level" else None,
+        "denoiser": {"output": "x0", "schedule": "rectified-flow", "inputs": INPUTS},
+        "steps": {"default": cfg["runtime"]["steps"], "min": 1, "max": 1000},
+        "guidance": {"default": cfg["runtime"]["guidance"], "min": 0, "max": 20},
+        "seamless": bool(cfg["net"]["circular"]),
+        "card": f"{cfg['id']}.md", "sheet": f"{cfg['id']}.png",
+    }
+    if state:
+        entry["training"] = {"steps": state["step"], "minutes": round(state["seconds"] / 60, 1),
+                             "machines": state.get("machines", [])}
+    return entry
+
+
+def write_manifest(path: Path, entry):
+    manifest = json.loads(path.read_text()) if path.exists() else {"schemaVersion": 1, "models": []}
+    models = [m for m in manifest["models"] if m["id"] != entry["id"]] + [entry]
+    order = {"tile": 0, "sprite": 1, "level": 2}
+    manifest["models"] = sorted(models, key=lambda m: (order.get(m["kind"], 9), m["id"]))
+    path.write_text(json.dumps(manifest, indent=2) + "\n")
+
+
+# ---------------------------------------------------------------- sample sheets (for people)
+
+LEVEL_COLOURS = {"-": (107, 140, 255), "X": (136, 70, 30), "S": (200, 76, 12), "?": (252, 188, 60),
+                 "Q": (160, 120, 80), "E": (220, 30, 30), "<": (0, 168, 0), ">": (0, 168, 0),
+                 "[": (0, 120, 0), "]": (0, 120, 0), "o": (255, 230, 0), "B": (40, 40, 40),
+                 "b": (90, 90, 90)}
+
+
+def to_rgba(kind, x):
+    """[N, C, H, W] in [-1, 1] -> list of uint8 HxWx4 images (the decoding the runtime does)."""
+    if kind == "level":
+        chars = [c for c, _, _ in data.SMB_LEGEND]
+        ids = x.argmax(1).numpy()
+        return [np.array([[LEVEL_COLOURS[chars[i]] + (255,) for i in row] for row in g], np.uint8)
+                .repeat(4, 0).repeat(4, 1) for g in ids]
+    v = ((x.clamp(-1, 1) + 1) * 127.5).round().byte().permute(0, 2, 3, 1).numpy()
+    if kind == "tile":
+        return [np.concatenate([im, np.full(im.shape[:2] + (1,), 255, np.uint8)], -1) for im in v]
+    return [np.where(im[..., 3:] >= 128, np.concatenate([im[..., :3], np.full_like(im[..., 3:], 255)], -1), 0)
+            .astype(np.uint8) for im in v]
+
+
+def sample_sheet(cfg, denoiser, path: Path, per_class=8, seed=0):
+    from PIL import Image
+    c, h, w = nets.layout(cfg)
+    names = data.class_names(cfg["kind"])
+    rows = []
+    g = torch.Generator().manual_seed(seed)
+    for label in range(len(names)):
+        n = per_class if cfg["kind"] != "level" else 4
+        noise = torch.randn(n, c, h, w, generator=g)
+        d = guided(denoiser, torch.full((n,), label), len(names), float(cfg["runtime"]["guidance"]), None, None)
+        rows.append(to_rgba(cfg["kind"], sample_dpmpp_2m(d, noise, cfg["runtime"]["steps"])))
+    cols = max(len(r) for r in rows)
+    ih, iw = rows[0][0].shape[:2]
+    pad = 2
+    sheet = np.zeros((len(rows) * (ih + pad), cols * (iw + pad), 4), np.uint8)
+    sheet[..., :3], sheet[..., 3] = 40, 255  # dark backdrop so transparent sprites read
+    for r, row in enumerate(rows):
+        for k, im in enumerate(row):
+            y, x = r * (ih + pad), k * (iw + pad)
+            a = im[..., 3:] / 255.0
+            sheet[y:y + ih, x:x + iw, :3] = (im[..., :3] * a + sheet[y:y + ih, x:x + iw, :3] * (1 - a)).astype(np.uint8)
+    scale = 2 if cfg["kind"] != "level" else 1
+    Image.fromarray(sheet).resize((sheet.shape[1] * scale, sheet.shape[0] * scale), Image.NEAREST).save(path)
+
+
+# ---------------------------------------------------------------- parity fixture
+
+def flat(t):
+    return [float(f"{v:.8g}") for v in t.flatten().tolist()]
+
+
+def write_fixture(out: Path):
+    cfg = json.loads((HERE / "configs" / "tiny.json").read_text())
+    torch.manual_seed(1234)
+    denoiser = nets.build(cfg).eval()
+    with torch.no_grad():  # the zero-initialised output conv would make every case trivial
+        for p in denoiser.parameters():
+            p.add_(torch.randn_like(p) * 0.05)
+    round_to_fp16(denoiser)
+    out.mkdir(parents=True, exist_ok=True)
+    model_path = out / "tiny.onnx"
+    export_onnx(denoiser, nets.layout(cfg), model_path)
+    entry = manifest_entry(cfg, model_path)
+    entry.update({"card": None, "sheet": None})
+    (out / "manifest.json").write_text(json.dumps({"schemaVersion": 1, "models": [entry]}, indent=2) + "\n")
+
+    c, h, w = nets.layout(cfg)
+    null = len(data.class_names(cfg["kind"]))
+    g = torch.Generator().manual_seed(7)
+    cases = []
+
+    def case(name, sampler, steps, guidance, labels, eta=0.0, inpaint=False):
+        b = len(labels)
+        label = torch.tensor(labels)
+        noise = torch.randn(b, c, h, w, generator=g)
+        mask = known = step_noise = None
+        if inpaint:
+            mask = torch.zeros(b, 1, h, w)
+            mask[..., :, : w // 2] = 1
+            known = torch.rand(b, c, h, w, generator=g) * 2 - 1
+            known = known * mask
+        if eta > 0:
+            step_noise = [torch.randn(b, c, h, w, generator=g) for _ in range(steps)]
+        d = guided(denoiser, label, null, guidance, mask if mask is not None else torch.zeros(b, 1, h, w),
+                   known if known is not None else torch.zeros(b, c, h, w))
+        if sampler == "ddim":
+            x = sample_ddim(d, noise, steps, eta, step_noise, mask, known)
+        else:
+            x = sample_dpmpp_2m(d, noise, steps, mask, known)
+        cases.append({"name": name, "sampler": sampler, "steps": steps, "eta": eta,
+                      "guidance": guidance, "label": labels,
+                      "mask": flat(mask) if mask is not None else None,
+                      "known": flat(known) if known is not None else None,
+                      "noise": flat(noise),
+                      "stepNoise": [flat(z) for z in step_noise] if step_noise else None,
+                      "expected": flat(x)})
+
+    case("ddim-euler-4", "ddim", 4, 1.0, [0])
+    case("ddim-one-step", "ddim", 1, 1.0, [5])
+    case("ddim-eta-guided", "ddim", 3, 2.0, [3], eta=0.5)
+    case("dpmpp2m-guided-batch", "dpmpp2m", 5, 3.0, [0, 7])
+    case("dpmpp2m-inpaint", "dpmpp2m", 4, 1.0, [2], inpaint=True)
+    case("ddim-inpaint-guided", "ddim", 3, 2.0, [1], inpaint=True)
+    (out / "parity.json").write_text(json.dumps({"shape": [None, c, h, w], "nullClass": null, "cases": cases}))
+    print(f"wrote fixture to {out}")
+
+
+def export_model(cfg, sheet: bool):
+    denoiser = nets.build(cfg).eval()
+    ckpt = load_checkpoint(cfg, denoiser)
+    path = HERE / f"{cfg['id']}.onnx"
+    export_onnx(denoiser, nets.layout(cfg), path)
+    write_manifest(HERE / "manifest.json", manifest_entry(cfg, path, ckpt))
+    if sheet:
+        sample_sheet(cfg, denoiser, HERE / f"{cfg['id']}.png")
+    print(f"exported {path} ({path.stat().st_size / 1e6:.2f} MB) from step {ckpt['step']}")
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--config", help="models/configs/<id>.json (needs models/checkpoints/<id>.pt)")
+    p.add_argument("--fixture", action="store_true", help="write tests/fixtures/tiny/")
+    p.add_argument("--out", default=str(ROOT / "tests" / "fixtures" / "tiny"))
+    p.add_argument("--no-sheet", action="store_true")
+    args = p.parse_args()
+    if args.fixture:
+        write_fixture(Path(args.out))
+    elif args.config:
+        export_model(json.loads(Path(args.config).read_text()), not args.no_sheet)
+    else:
+        p.error("give --config or --fixture")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,145 @@
+"""Train one model from a JSON config, within a wall-clock budget, resumable.
+
+    python3 -m models.train --config models/configs/sprite.json --data ../shared/data --minutes 40
+    python3 -m models.train --config models/configs/sprite.json --data ../shared/data --resume
+
+The checkpoint (models/checkpoints/<id>.pt) holds only the EMA weights in fp16 plus counters, so
+one file of a few MB is enough to continue on any machine; on resume the live weights restart from
+the EMA weights and Adam re-warms (a deliberate trade for a small, committable file).
+"""
+import argparse
+import copy
+import json
+import math
+import os
+import platform
+import time
+from pathlib import Path
+
+import torch
+
+from . import data, nets
+from .diffusion import flow_loss, random_masks
+
+HERE = Path(__file__).resolve().parent
+
+
+def checkpoint_path(cfg) -> Path:
+    return HERE / "checkpoints" / f"{cfg['id']}.pt"
+
+
+def machine() -> str:
+    if torch.cuda.is_available():
+        return torch.cuda.get_device_name(0)
+    return f"CPU, {os.cpu_count()} cores ({platform.machine()})"
+
+
+def load_checkpoint(cfg, model):
+    ckpt = torch.load(checkpoint_path(cfg), map_location="cpu")
+    model.load_state_dict({k: v.float() for k, v in ckpt["ema"].items()})
+    return ckpt
+
+
+def save_checkpoint(cfg, ema, state):
+    path = checkpoint_path(cfg)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    torch.save({"ema": {k: v.half() for k, v in ema.state_dict().items()}, "config": cfg, **state}, tmp)
+    tmp.replace(path)  # never leave a half-written checkpoint
+
+
+def lr_at(cfg, step):
+    warm = 200
+    if step < warm:
+        return cfg["lr"] * (step + 1) / warm
+    p = min(1.0, (step - warm) / max(1, cfg["steps"] - warm))
+    return cfg["lr"] * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * p)))
+
+
+def augment(cfg, x, labels, roll_ids):
+    if cfg["augment"].get("hflip"):
+        flip = torch.rand(x.shape[0]) < 0.5
+        x[flip] = x[flip].flip(-1)
+    if len(roll_ids):
+        # Toroidal shifts of tiles that repeat seamlessly teach the net that no edge is special.
+        for i in torch.nonzero(torch.isin(labels, roll_ids)).flatten().tolist():
+            dy, dx = torch.randint(0, x.shape[-1], (2,)).tolist()
+            x[i] = x[i].roll((dy, dx), dims=(-2, -1))
+    return x
+
+
+def train(cfg, root: Path, minutes: float, resume: bool, device: str):
+    torch.manual_seed(int(time.time()) if resume else 0)
+    x, labels, info = data.load(cfg["kind"], root, cfg.get("window", 32))
+    names = data.class_names(cfg["kind"])
+    null = len(names)
+    counts = torch.bincount(labels, minlength=len(names)).float()
+    weights = counts[labels] ** -0.5  # class probability ~ sqrt(count): rare classes seen more
+    roll_ids = torch.tensor([names.index(c) for c in cfg["augment"].get("roll_classes", [])], dtype=torch.long)
+
+    model = nets.build(cfg).to(device)
+    state = {"step": 0, "seconds": 0.0, "machines": [], "data": info}
+    if resume and checkpoint_path(cfg).exists():
+        ckpt = load_checkpoint(cfg, model)
+        state.update({k: ckpt[k] for k in ("step", "seconds", "machines") if k in ckpt})
+        print(f"resumed {cfg['id']} at step {state['step']}", flush=True)
+    ema = copy.deepcopy(model).eval()
+    opt = torch.optim.AdamW(model.parameters(), lr=cfg["lr"], weight_decay=0.0)
+    if machine() not in state["machines"]:
+        state["machines"].append(machine())
+
+    start, last_save, losses = time.time(), time.time(), []
+    batch = cfg["batch"] * (4 if device == "cuda" else 1)
+    _, h, w = nets.layout(cfg)
+    while time.time() - start < minutes * 60:
+        idx = torch.multinomial(weights, batch, replacement=True)
+        lb = labels[idx].clone()
+        xb = augment(cfg, x[idx].clone(), lb, roll_ids)
+        drop = torch.rand(batch) < cfg["label_dropout"]
+        lb[drop] = null
+        mask = random_masks(cfg["kind"], batch, h, w)
+        for g in opt.param_groups:
+            g["lr"] = lr_at(cfg, state["step"])
+        loss = flow_loss(model, xb.to(device), lb.to(device), mask.to(device))
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        decay = min(cfg["ema"], (1 + state["step"]) / (10 + state["step"]))
+        with torch.no_grad():
+            for pe, pm in zip(ema.parameters(), model.parameters()):
+                pe.lerp_(pm, 1 - decay)
+        state["step"] += 1
+        losses.append(loss.item())
+        if state["step"] % 50 == 0:
+            elapsed = time.time() - start
+            print(f"step {state['step']} loss {sum(losses) / len(losses):.4f} "
+                  f"lr {lr_at(cfg, state['step']):.2e} {elapsed / 60:.1f} min", flush=True)
+            losses = []
+        if time.time() - last_save > 300:
+            save_checkpoint(cfg, ema, {**state, "seconds": state["seconds"] + time.time() - start})
+            last_save = time.time()
+    state["seconds"] += time.time() - start
+    save_checkpoint(cfg, ema, state)
+    print(f"saved {checkpoint_path(cfg)} at step {state['step']} "
+          f"({state['seconds'] / 60:.1f} min trained in all)", flush=True)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--config", required=True, help="models/configs/<id>.json")
+    p.add_argument("--data", default=str(HERE.parent.parent / "shared" / "data"),
+                   help="the data folder (see ../shared/data/README.md)")
+    p.add_argument("--minutes", type=float, default=100.0, help="wall-clock budget for this run")
+    p.add_argument("--resume", action="store_true", help="continue from models/checkpoints/<id>.pt")
+    p.add_argument("--threads", type=int, default=0, help="torch CPU threads (0 = all cores)")
+    args = p.parse_args()
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    cfg = json.loads(Path(args.config).read_text())
+    device = "cuda" if torch.cuda.is_available() else "cpu"
+    train(cfg, Path(args.data), args.minutes, args.resume, device)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,119 @@
+"""A small conv UNet (lucidrains / DDPM style) for 32x32 sprites and tiles and 14xW level windows.
+
+Options that matter here: `circular` pads every conv around a torus so tiles come out seamless;
+`patch` folds p x p pixels into channels (space-to-depth) so each step is ~p^2 cheaper on CPU.
+"""
+import math
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+def timestep_embedding(t: torch.Tensor, dim: int) -> torch.Tensor:
+    half = dim // 2
+    freqs = torch.exp(-math.log(10000.0) * torch.arange(half, dtype=torch.float32) / half)
+    args = (t.float() * 1000.0)[:, None] * freqs[None]
+    return torch.cat([torch.cos(args), torch.sin(args)], dim=-1)
+
+
+class ResBlock(nn.Module):
+    def __init__(self, cin, cout, emb_dim, pad_mode, dropout=0.0):
+        super().__init__()
+        self.norm1 = nn.GroupNorm(8, cin)
+        self.conv1 = nn.Conv2d(cin, cout, 3, padding=1, padding_mode=pad_mode)
+        self.emb = nn.Linear(emb_dim, 2 * cout)
+        self.norm2 = nn.GroupNorm(8, cout)
+        self.drop = nn.Dropout(dropout)
+        self.conv2 = nn.Conv2d(cout, cout, 3, padding=1, padding_mode=pad_mode)
+        self.skip = nn.Conv2d(cin, cout, 1) if cin != cout else nn.Identity()
+
+    def forward(self, x, emb):
+        h = self.conv1(F.silu(self.norm1(x)))
+        scale, shift = self.emb(F.silu(emb))[:, :, None, None].chunk(2, dim=1)
+        h = self.norm2(h) * (1 + scale) + shift
+        h = self.conv2(self.drop(F.silu(h)))
+        return h + self.skip(x)
+
+
+class Attention(nn.Module):
+    """Self-attention over all positions; written with matmul/softmax so it exports to any opset."""
+
+    def __init__(self, ch, heads=4):
+        super().__init__()
+        self.heads = heads
+        self.norm = nn.GroupNorm(8, ch)
+        self.qkv = nn.Conv2d(ch, 3 * ch, 1)
+        self.proj = nn.Conv2d(ch, ch, 1)
+
+    def forward(self, x):
+        b, c, h, w = x.shape
+        q, k, v = self.qkv(self.norm(x)).reshape(b, 3, self.heads, c // self.heads, h * w).unbind(1)
+        att = torch.softmax(q.transpose(-1, -2) @ k / math.sqrt(c // self.heads), dim=-1)
+        out = (v @ att.transpose(-1, -2)).reshape(b, c, h, w)
+        return x + self.proj(out)
+
+
+class UNet(nn.Module):
+    def __init__(self, in_ch, out_ch, base=64, mults=(1, 2, 2), blocks=2, attn=(False, True, True),
+                 num_classes=1, circular=False, patch=1, dropout=0.0):
+        super().__init__()
+        self.patch = patch
+        self.multiple = patch * 2 ** (len(mults) - 1)
+        pad = "circular" if circular else "zeros"
+        emb_dim = 4 * base
+        self.time_mlp = nn.Sequential(nn.Linear(base, emb_dim), nn.SiLU(), nn.Linear(emb_dim, emb_dim))
+        self.class_emb = nn.Embedding(num_classes + 1, emb_dim)  # last index = no class (CFG)
+        self.base = base
+        self.inp = nn.Conv2d(in_ch * patch * patch, base, 3, padding=1, padding_mode=pad)
+        chans = [base * m for m in mults]
+        self.down, skips, ch = nn.ModuleList(), [base], base
+        for i, c in enumerate(chans):
+            for _ in range(blocks):
+                self.down.append(nn.ModuleList([ResBlock(ch, c, emb_dim, pad, dropout),
+                                                Attention(c) if attn[i] else nn.Identity()]))
+                ch = c
+                skips.append(ch)
+            if i < len(chans) - 1:
+                self.down.append(nn.Conv2d(ch, ch, 3, stride=2, padding=1, padding_mode=pad))
+                skips.append(ch)
+        self.mid1 = ResBlock(ch, ch, emb_dim, pad, dropout)
+        self.mid_attn = Attention(ch)
+        self.mid2 = ResBlock(ch, ch, emb_dim, pad, dropout)
+        self.up = nn.ModuleList()
+        for i, c in reversed(list(enumerate(chans))):
+            for _ in range(blocks + 1):
+                self.up.append(nn.ModuleList([ResBlock(ch + skips.pop(), c, emb_dim, pad, dropout),
+                                              Attention(c) if attn[i] else nn.Identity()]))
+                ch = c
+            if i > 0:
+                self.up.append(nn.Conv2d(ch, ch, 3, padding=1, padding_mode=pad))
+        self.out_norm = nn.GroupNorm(8, ch)
+        self.out = nn.Conv2d(ch, out_ch * patch * patch, 3, padding=1, padding_mode=pad)
+        nn.init.zeros_(self.out.weight)
+        nn.init.zeros_(self.out.bias)
+
+    def forward(self, x, t, label):
+        h0, w0 = x.shape[-2:]
+        x = F.pad(x, (0, (-w0) % self.multiple, 0, (-h0) % self.multiple))  # 14 rows -> 16
+        if self.patch > 1:
+            x = F.pixel_unshuffle(x, self.patch)
+        emb = self.time_mlp(timestep_embedding(t, self.base)) + self.class_emb(label)
+        h = self.inp(x)
+        hs = [h]
+        for layer in self.down:
+            if isinstance(layer, nn.Conv2d):
+                h = layer(h)
+            else:
+                h = layer[1](layer[0](h, emb))
+            hs.append(h)
+        h = self.mid2(self.mid_attn(self.mid1(h, emb)), emb)
+        for layer in self.up:
+            if isinstance(layer, nn.Conv2d):
+                h = layer(F.interpolate(h, scale_factor=2.0, mode="nearest"))
+            else:
+                h = layer[1](layer[0](torch.cat([h, hs.pop()], dim=1), emb))
+        h = self.out(F.silu(self.out_norm(h)))
+        if self.patch > 1:
+            h = F.pixel_shuffle(h, self.patch)
+        return h[..., :h0, :w0]
