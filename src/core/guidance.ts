@@ -1,0 +1,63 @@
+/**
+ * Classifier-free guidance (Ho & Salimans 2022): D = D_null + g (D_cond - D_null).
+ * Builds the sampler's `Denoise` from one raw model call; both passes share one batched call
+ * because each onnxruntime run has a fixed cost that dominates for small models.
+ */
+import type { Denoise } from './samplers.ts';
+import { concatBatch, type Shape4 } from './tensor.ts';
+
+/** What the denoiser graph takes (docs/MODEL-CONTRACT.md), flat row-major arrays. */
+export interface DenoiserFeeds {
+  x: Float32Array; // [B, C, H, W]
+  t: Float32Array; // [B]
+  label: Int32Array; // [B] (int64 in the graph; the backend widens it)
+  mask: Float32Array; // [B, 1, H, W]
+  known: Float32Array; // [B, C, H, W]
+  shape: Shape4;
+}
+
+/** One model evaluation: feeds in, x0 [B, C, H, W] out. */
+export type DenoiserRun = (feeds: DenoiserFeeds) => Promise<Float32Array>;
+
+export interface GuidanceOptions {
+  shape: Shape4;
+  labels: Int32Array;
+  nullClass: number;
+  guidance: number;
+  /** [B, 1, H, W]; zeros when nothing is known. */
+  mask?: Float32Array;
+  /** [B, C, H, W], already multiplied by the mask. */
+  known?: Float32Array;
+}
+
+export function guidedDenoiser(run: DenoiserRun, opts: GuidanceOptions): Denoise {
+  const { shape, labels, nullClass, guidance: g } = opts;
+  const [b, c, h, w] = shape;
+  const mask = opts.mask ?? new Float32Array(b * h * w);
+  const known = opts.known ?? new Float32Array(b * c * h * w);
+  const nullLabels = new Int32Array(b).fill(nullClass);
+  const unconditional = labels.every((l) => l === nullClass);
+  const times = (n: number, t: number): Float32Array => new Float32Array(n).fill(t);
+
+  // g == 1 needs only the conditional pass, g == 0 only the unconditional one (the contract's rule).
+  if (g === 1 || g === 0 || unconditional) {
+    const label = g === 0 ? nullLabels : labels;
+    return (x, t) => run({ x, t: times(b, t), label, mask, known, shape });
+  }
+  const label2 = new Int32Array(2 * b);
+  label2.set(labels, 0);
+  label2.set(nullLabels, b);
+  const mask2 = concatBatch([mask, mask]);
+  const known2 = concatBatch([known, known]);
+  const shape2: Shape4 = [2 * b, c, h, w];
+  return async (x, t) => {
+    const out = await run({ x: concatBatch([x, x]), t: times(2 * b, t), label: label2, mask: mask2, known: known2, shape: shape2 });
+    const n = x.length;
+    const guided = new Float32Array(n);
+    for (let j = 0; j < n; j++) {
+      const dNull = out[n + j]!;
+      guided[j] = dNull + g * (out[j]! - dNull);
+    }
+    return guided;
+  };
+}

@@ -1,0 +1,103 @@
+/**
+ * The models manifest (docs/MODEL-CONTRACT.md), validated with a zod schema at load. A bad
+ * manifest is a ManifestError whose message starts with the path of the bad field, e.g.
+ * `manifest.json: models[0].sha256: ...`. Unknown fields are errors too: a typo must not be
+ * silently ignored.
+ */
+import { z } from 'zod';
+import { ManifestError } from '../errors.ts';
+
+export const KINDS = ['tile', 'sprite', 'level'] as const;
+export type Kind = (typeof KINDS)[number];
+
+const range = (min: number) =>
+  z
+    .strictObject({ default: z.number(), min: z.number().min(min), max: z.number() })
+    .refine((r) => r.min <= r.default && r.default <= r.max, { message: 'needs min <= default <= max' });
+
+const tileInfo = z.strictObject({
+  char: z.string().length(1),
+  name: z.string().min(1),
+  solid: z.boolean(),
+  tags: z.array(z.string()),
+});
+export type TileInfo = z.infer<typeof tileInfo>;
+
+const modelEntry = z
+  .strictObject({
+    id: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'lower-case letters, digits, ".", "_" or "-"'),
+    kind: z.enum(KINDS),
+    version: z.string().min(1),
+    file: z.string().min(1),
+    bytes: z.number().int().positive(),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/, '64 lower-case hex digits'),
+    layout: z.strictObject({
+      channels: z.number().int().positive(),
+      height: z.number().int().positive(),
+      width: z.number().int().positive(),
+    }),
+    classes: z.array(z.string().min(1)),
+    nullClass: z.number().int().nonnegative(),
+    tiles: z.array(tileInfo).nullable(),
+    denoiser: z.strictObject({
+      output: z.literal('x0'),
+      schedule: z.literal('rectified-flow'),
+      inputs: z.tuple([z.literal('x'), z.literal('t'), z.literal('label'), z.literal('mask'), z.literal('known')]),
+    }),
+    steps: range(1).refine((r) => Number.isInteger(r.default) && r.max <= 1000, { message: 'needs integer default and max <= 1000' }),
+    guidance: range(0),
+    seamless: z.boolean(),
+    card: z.string().nullable().optional(),
+    sheet: z.string().nullable().optional(),
+  })
+  .superRefine((m, ctx) => {
+    if (m.nullClass !== m.classes.length)
+      ctx.addIssue({ code: 'custom', path: ['nullClass'], message: `must equal the number of classes (${m.classes.length})` });
+    if (new Set(m.classes).size !== m.classes.length) ctx.addIssue({ code: 'custom', path: ['classes'], message: 'has duplicates' });
+    const channels = m.kind === 'sprite' ? 4 : m.kind === 'tile' ? 3 : m.tiles?.length;
+    if (m.kind === 'level') {
+      if (!m.tiles || m.tiles.length < 2) ctx.addIssue({ code: 'custom', path: ['tiles'], message: 'a level model needs a legend of at least 2 tiles' });
+      else if (new Set(m.tiles.map((t) => t.char)).size !== m.tiles.length) ctx.addIssue({ code: 'custom', path: ['tiles'], message: 'tile chars must be unique' });
+    } else if (m.tiles !== null) ctx.addIssue({ code: 'custom', path: ['tiles'], message: `must be null for kind ${m.kind}` });
+    if (channels !== undefined && m.layout.channels !== channels)
+      ctx.addIssue({ code: 'custom', path: ['layout', 'channels'], message: `must be ${channels} for kind ${m.kind}` });
+  });
+export type ModelEntry = z.infer<typeof modelEntry>;
+
+const manifestSchema = z
+  .strictObject({
+    schemaVersion: z.literal(1),
+    models: z.array(modelEntry).min(1),
+  })
+  .superRefine((m, ctx) => {
+    const seen = new Set<string>();
+    m.models.forEach((entry, i) => {
+      if (seen.has(entry.id)) ctx.addIssue({ code: 'custom', path: ['models', i, 'id'], message: `duplicate id "${entry.id}"` });
+      seen.add(entry.id);
+    });
+  });
+export type Manifest = z.infer<typeof manifestSchema>;
+
+function formatPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((s, k) => (typeof k === 'number' ? `${s}[${k}]` : s ? `${s}.${String(k)}` : String(k)), '') || '(root)';
+}
+
+/** Validate parsed JSON; `source` names the file in error messages. */
+export function parseManifest(json: unknown, source = 'manifest.json'): Manifest {
+  const result = manifestSchema.safeParse(json);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const keys = issue.code === 'unrecognized_keys' ? ` (${(issue as { keys: string[] }).keys.join(', ')})` : '';
+  throw new ManifestError(`${source}: ${formatPath(issue.path)}: ${issue.message}${keys}`);
+}
+
+/** Parse manifest text (JSON syntax errors are ManifestErrors too). */
+export function parseManifestText(text: string, source = 'manifest.json'): Manifest {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new ManifestError(`${source}: (root): not valid JSON (${e instanceof Error ? e.message : String(e)})`);
+  }
+  return parseManifest(json, source);
+}

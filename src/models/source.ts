@@ -1,0 +1,132 @@
+/**
+ * Loading bytes from a URL (fetch, browser or Node) or a local path / file: URL (Node), with byte
+ * progress, and checking model bytes before any session sees them.
+ */
+import { AbortError, ModelIntegrityError, ModelLoadError, throwIfAborted } from '../errors.ts';
+
+export interface ByteProgress {
+  loaded: number;
+  /** Expected total, or 0 when unknown. */
+  total: number;
+}
+
+export interface LoadOptions {
+  onProgress?: (p: ByteProgress) => void;
+  signal?: AbortSignal;
+  /** Used as the progress total when the server sends no Content-Length. */
+  expectedBytes?: number;
+}
+
+const hasScheme = (s: string): boolean => /^[a-z][a-z0-9+.-]*:/i.test(s) && !/^[a-z]:[\\/]/i.test(s);
+
+/** Turn a path or URL string into a URL: relative paths resolve against the cwd (Node) or page (browser). */
+export async function toUrl(location: string | URL): Promise<URL> {
+  if (location instanceof URL) return location;
+  if (hasScheme(location)) return new URL(location);
+  const href = (globalThis as { location?: { href: string } }).location?.href;
+  if (href) return new URL(location, href);
+  const { pathToFileURL } = (await import(/* @vite-ignore */ 'node:url')) as typeof import('node:url');
+  return pathToFileURL(location);
+}
+
+/** A short name for messages: the last path segment. */
+export function fileName(url: URL): string {
+  return decodeURIComponent(url.pathname.split('/').pop() || url.href);
+}
+
+export async function loadBytes(location: string | URL, opts: LoadOptions = {}): Promise<Uint8Array> {
+  const url = await toUrl(location);
+  throwIfAborted(opts.signal);
+  return url.protocol === 'file:' ? readFileUrl(url, opts) : fetchUrl(url, opts);
+}
+
+export async function loadText(location: string | URL, opts: LoadOptions = {}): Promise<string> {
+  return new TextDecoder().decode(await loadBytes(location, opts));
+}
+
+async function readFileUrl(url: URL, opts: LoadOptions): Promise<Uint8Array> {
+  const fs = (await import(/* @vite-ignore */ 'node:fs/promises')) as typeof import('node:fs/promises');
+  const { fileURLToPath } = (await import(/* @vite-ignore */ 'node:url')) as typeof import('node:url');
+  const path = fileURLToPath(url);
+  let handle: import('node:fs/promises').FileHandle;
+  try {
+    handle = await fs.open(path, 'r');
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    throw new ModelLoadError(`${fileName(url)}: cannot read ${path} (${code === 'ENOENT' ? 'no such file' : code ?? String(e)})`);
+  }
+  try {
+    const { size } = await handle.stat();
+    const bytes = new Uint8Array(size);
+    const chunk = 1 << 20;
+    for (let offset = 0; offset < size; ) {
+      throwIfAborted(opts.signal);
+      const { bytesRead } = await handle.read(bytes, offset, Math.min(chunk, size - offset), offset);
+      if (bytesRead === 0) break;
+      offset += bytesRead;
+      opts.onProgress?.({ loaded: offset, total: size });
+    }
+    return bytes;
+  } finally {
+    await handle.close();
+  }
+}
+
+async function fetchUrl(url: URL, opts: LoadOptions): Promise<Uint8Array> {
+  let response: Response;
+  try {
+    response = await fetch(url, { signal: opts.signal });
+  } catch (e) {
+    if (opts.signal?.aborted) throw new AbortError();
+    throw new ModelLoadError(`${fileName(url)}: fetch failed for ${url.href} (${e instanceof Error ? e.message : String(e)})`);
+  }
+  if (!response.ok) throw new ModelLoadError(`${fileName(url)}: HTTP ${response.status} ${response.statusText} for ${url.href}`);
+  const total = Number(response.headers.get('content-length')) || opts.expectedBytes || 0;
+  if (!response.body) return new Uint8Array(await response.arrayBuffer());
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let loaded = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      loaded += value.length;
+      opts.onProgress?.({ loaded, total });
+    }
+  } catch (e) {
+    if (opts.signal?.aborted) throw new AbortError();
+    throw new ModelLoadError(`${fileName(url)}: download of ${url.href} broke off after ${loaded} bytes (${e instanceof Error ? e.message : String(e)})`);
+  }
+  const bytes = new Uint8Array(loaded);
+  let offset = 0;
+  for (const c of chunks) {
+    bytes.set(c, offset);
+    offset += c.length;
+  }
+  return bytes;
+}
+
+export async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+const hex = (bytes: Uint8Array): string => Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ');
+
+/**
+ * Check model bytes against the manifest before a session is created: size (truncated download),
+ * shape of the bytes (an HTML error page is the usual impostor) and sha256.
+ */
+export async function verifyModelBytes(bytes: Uint8Array, expected: { bytes: number; sha256: string }, name: string): Promise<void> {
+  const firstByte = bytes.find((b) => b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09);
+  if (firstByte === 0x3c) throw new ModelLoadError(`${name}: not an ONNX model: the bytes look like an HTML or XML page (starting ${hex(bytes)}; a 404 page or a dev-server fallback?)`);
+  if (bytes.length !== expected.bytes) {
+    const why = bytes.length < expected.bytes ? 'truncated' : 'larger than expected';
+    throw new ModelLoadError(`${name}: ${why}: got ${bytes.length} bytes, the manifest says ${expected.bytes}`);
+  }
+  // An ONNX ModelProto starts with field 1 (ir_version, a varint): tag byte 0x08.
+  if (bytes[0] !== 0x08) throw new ModelLoadError(`${name}: not an ONNX model (first bytes ${hex(bytes)}, expected 08 ...)`);
+  const actual = await sha256Hex(bytes);
+  if (actual !== expected.sha256) throw ModelIntegrityError.mismatch(name, expected.sha256, actual);
+}

@@ -1,0 +1,136 @@
+/**
+ * The request and its one validation, at the edge: every entry point (API, worker, CLI, plugin)
+ * calls `normalizeRequest`, which fills defaults from the manifest and throws an
+ * InvalidRequestError naming the field and its valid values. What comes out is canonical: it is
+ * what the cache key hashes, so two requests that mean the same thing share a cache entry.
+ */
+import { InvalidRequestError } from './errors.ts';
+import { KINDS, type Kind, type Manifest, type ModelEntry } from './models/manifest.ts';
+import type { SamplerName } from './core/samplers.ts';
+
+export const SAMPLERS: readonly SamplerName[] = ['ddim', 'dpmpp2m'];
+export const MAX_COUNT = 64;
+
+export interface GenerateRequest {
+  /** 'tile' | 'sprite' | 'level'; may be left out when `model` is given. */
+  kind?: Kind;
+  /** Model id from the manifest; default: the first model of `kind`. */
+  model?: string;
+  /** Class name; default: each item draws a class from its seed. */
+  class?: string;
+  /** Number of images or levels, 1..64; default 1. */
+  count?: number;
+  /** Integer 0..2^32-1; default: a random seed (reported in the result). */
+  seed?: number;
+  /** Sampler steps; default and range from the manifest. */
+  steps?: number;
+  /** Classifier-free guidance scale; default and range from the manifest. */
+  guidance?: number;
+  /** 'ddim' (default) or 'dpmpp2m'. */
+  sampler?: SamplerName;
+  /** DDIM stochasticity 0..1; default 0 (deterministic). */
+  eta?: number;
+  /** Levels only: columns. For now exactly the model window. */
+  width?: number;
+  /** Sprites only: alpha threshold 0..1; default 0.5. */
+  alphaThreshold?: number;
+  /** Sprites only: quantise each sprite to N colours, 2..256. */
+  palette?: number;
+}
+
+/** A request with every default filled in; the cache key is a hash of this and the model sha256. */
+export interface NormalizedRequest {
+  kind: Kind;
+  model: string;
+  class: string | null;
+  count: number;
+  seed: number;
+  steps: number;
+  guidance: number;
+  sampler: SamplerName;
+  eta: number;
+  width: number;
+  alphaThreshold: number | null;
+  palette: number | null;
+}
+
+const FIELDS = ['kind', 'model', 'class', 'count', 'seed', 'steps', 'guidance', 'sampler', 'eta', 'width', 'alphaThreshold', 'palette'] as const;
+
+const describe = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v) : typeof v === 'number' ? String(v) : v === null ? 'null' : typeof v);
+const list = (values: readonly (string | number)[]): string => values.join(', ') || '(none)';
+
+function integer(field: string, value: unknown, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max)
+    throw new InvalidRequestError(field, `must be an integer from ${min} to ${max} (got ${describe(value)})`);
+  return value;
+}
+
+function real(field: string, value: unknown, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max)
+    throw new InvalidRequestError(field, `must be a number from ${min} to ${max} (got ${describe(value)})`);
+  return value;
+}
+
+function oneOf<T extends string>(field: string, value: unknown, valid: readonly T[], context = ''): T {
+  if (typeof value !== 'string' || !valid.includes(value as T))
+    throw new InvalidRequestError(field, `unknown value ${describe(value)}${context}; valid values: ${list(valid)}`);
+  return value as T;
+}
+
+function randomSeed(): number {
+  return crypto.getRandomValues(new Uint32Array(1))[0]!;
+}
+
+/** Pick the model: by id, or the first of the requested kind. */
+export function resolveModel(manifest: Manifest, request: { kind?: unknown; model?: unknown }): ModelEntry {
+  const kind = request.kind === undefined ? undefined : oneOf('kind', request.kind, KINDS);
+  if (request.model !== undefined) {
+    const ids = manifest.models.filter((m) => kind === undefined || m.kind === kind).map((m) => m.id);
+    const id = oneOf('model', request.model, ids, kind ? ` for kind ${kind}` : '');
+    return manifest.models.find((m) => m.id === id)!;
+  }
+  if (kind === undefined) throw new InvalidRequestError('kind', `required when no model is given; valid values: ${KINDS.join(', ')}`);
+  const model = manifest.models.find((m) => m.kind === kind);
+  if (!model) throw new InvalidRequestError('kind', `no model of kind ${kind} in the manifest; kinds available: ${list([...new Set(manifest.models.map((m) => m.kind))])}`);
+  return model;
+}
+
+export function normalizeRequest(manifest: Manifest, raw: unknown): NormalizedRequest {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new InvalidRequestError('request', `must be an object (got ${describe(raw)})`);
+  const r = raw as Record<string, unknown>;
+  for (const key of Object.keys(r)) {
+    if (!(FIELDS as readonly string[]).includes(key)) throw new InvalidRequestError(key, `unknown field; valid fields: ${FIELDS.join(', ')}`);
+  }
+  const present = (k: string): boolean => r[k] !== undefined;
+  const model = resolveModel(manifest, r);
+  const sprite = model.kind === 'sprite';
+  for (const k of ['alphaThreshold', 'palette'] as const) if (present(k) && !sprite) throw new InvalidRequestError(k, `only applies to sprites (model ${model.id} makes ${model.kind}s)`);
+  if (present('width') && model.kind !== 'level') throw new InvalidRequestError('width', `only applies to levels (model ${model.id} makes ${model.kind}s)`);
+
+  let cls: string | null = null;
+  if (present('class')) {
+    if (model.classes.length === 0) throw new InvalidRequestError('class', `model ${model.id} has no classes; leave class out`);
+    cls = oneOf('class', r.class, model.classes, ` for model ${model.id}`);
+  }
+  const window = model.layout.width;
+  return {
+    kind: model.kind,
+    model: model.id,
+    class: cls,
+    count: present('count') ? integer('count', r.count, 1, MAX_COUNT) : 1,
+    seed: present('seed') ? integer('seed', r.seed, 0, 0xffffffff) : randomSeed(),
+    steps: present('steps') ? integer('steps', r.steps, model.steps.min, model.steps.max) : model.steps.default,
+    guidance: present('guidance') ? real('guidance', r.guidance, model.guidance.min, model.guidance.max) : model.guidance.default,
+    sampler: present('sampler') ? oneOf('sampler', r.sampler, SAMPLERS) : 'ddim',
+    eta: present('eta') ? real('eta', r.eta, 0, 1) : 0,
+    // Outpainting to other widths arrives with levels/ (issue 4); until then one model window.
+    width: present('width') ? integer('width', r.width, window, window) : window,
+    alphaThreshold: sprite ? (present('alphaThreshold') ? real('alphaThreshold', r.alphaThreshold, 0, 1) : 0.5) : null,
+    palette: sprite && present('palette') ? integer('palette', r.palette, 2, 256) : null,
+  };
+}
+
+/** Stable JSON of a normalized request (keys in a fixed order). */
+export function canonicalRequest(request: NormalizedRequest): string {
+  return JSON.stringify(request, [...FIELDS].sort());
+}

@@ -1,0 +1,58 @@
+/**
+ * One batch of samples from one model: seeded noise -> guided denoiser -> sampler -> tensor.
+ * Shared by images and levels (levels/ will call it per window when outpainting).
+ */
+import { guidedDenoiser, type DenoiserRun } from './core/guidance.ts';
+import { prepareInpaint, type KnownRegion } from './core/inpainting.ts';
+import { createRng } from './core/rng.ts';
+import { samplers, type SamplerName, type StepInfo } from './core/samplers.ts';
+import { timeGrid } from './core/schedule.ts';
+import type { Shape4 } from './core/tensor.ts';
+
+export interface SampleOptions {
+  /** [C, H, W] of one item. */
+  item: readonly [number, number, number];
+  /** One seed stream per item: item i uses createRng(seed, streams[i]), so results do not depend on batching. */
+  seed: number;
+  streams: number[];
+  labels: Int32Array;
+  nullClass: number;
+  steps: number;
+  guidance: number;
+  sampler: SamplerName;
+  eta: number;
+  region?: KnownRegion;
+  callback?: (info: StepInfo) => void | Promise<void>;
+}
+
+/** Returns x at t = 0, [B, C, H, W] with B = streams.length. */
+export async function sampleBatch(run: DenoiserRun, o: SampleOptions): Promise<Float32Array> {
+  const [c, h, w] = o.item;
+  const b = o.streams.length;
+  const shape: Shape4 = [b, c, h, w];
+  const itemSize = c * h * w;
+  const rngs = o.streams.map((s) => createRng(o.seed, s));
+  const noise0 = new Float32Array(b * itemSize);
+  rngs.forEach((rng, i) => rng.normals(itemSize, noise0.subarray(i * itemSize, (i + 1) * itemSize)));
+  const prepared = o.region ? prepareInpaint(o.region, noise0, shape) : undefined;
+  const denoise = guidedDenoiser(run, {
+    shape,
+    labels: o.labels,
+    nullClass: o.nullClass,
+    guidance: o.guidance,
+    mask: prepared?.mask,
+    known: prepared?.known,
+  });
+  const stepNoise = (): Float32Array => {
+    const z = new Float32Array(b * itemSize);
+    rngs.forEach((rng, i) => rng.normals(itemSize, z.subarray(i * itemSize, (i + 1) * itemSize)));
+    return z;
+  };
+  // With inpainting the start is x(t=1) = noise0 with the known region re-imposed, which at t = 1 is noise0 itself.
+  return samplers[o.sampler](denoise, noise0, timeGrid(o.steps), {
+    eta: o.eta,
+    noise: stepNoise,
+    inpaint: prepared?.inpaint,
+    callback: o.callback,
+  });
+}

@@ -1,0 +1,54 @@
+/** The TS samplers against the Python reference (models/diffusion.py) on the tiny fixture model. */
+import { describe, expect, it } from 'vitest';
+import { createBackend } from '../../src/backend/onnx.ts';
+import { guidedDenoiser } from '../../src/core/guidance.ts';
+import { prepareInpaint } from '../../src/core/inpainting.ts';
+import { samplers } from '../../src/core/samplers.ts';
+import { timeGrid } from '../../src/core/schedule.ts';
+import type { Shape4 } from '../../src/core/tensor.ts';
+import { fixtureBytes, readParity } from '../helpers/fixture.ts';
+
+/** max |a - b| / max |b|: the error relative to the output's scale. */
+function relativeError(actual: Float32Array, expected: number[]): number {
+  let diff = 0;
+  let scale = 0;
+  expected.forEach((e, i) => {
+    diff = Math.max(diff, Math.abs(actual[i]! - e));
+    scale = Math.max(scale, Math.abs(e));
+  });
+  return diff / scale;
+}
+
+const parity = readParity();
+
+describe.each(['wasm', 'auto'] as const)('parity with the Python reference sampler (device %s)', (device) => {
+  const backend = createBackend({ device });
+  const session = backend.session('tiny', async () => fixtureBytes());
+
+  it.each(parity.cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
+    const { run } = await session;
+    const [, ch, h, w] = parity.shape;
+    const shape: Shape4 = [c.label.length, ch, h, w];
+    const noise0 = Float32Array.from(c.noise);
+    const prepared = c.mask && c.known ? prepareInpaint({ mask: Float32Array.from(c.mask), values: Float32Array.from(c.known) }, noise0, shape) : undefined;
+    const denoise = guidedDenoiser(run, {
+      shape,
+      labels: Int32Array.from(c.label),
+      nullClass: parity.nullClass,
+      guidance: c.guidance,
+      mask: prepared?.mask,
+      known: prepared?.known,
+    });
+    const out = await samplers[c.sampler](denoise, noise0, timeGrid(c.steps), {
+      eta: c.eta,
+      noise: c.stepNoise ? (i) => Float32Array.from(c.stepNoise![i]!) : undefined,
+      inpaint: prepared?.inpaint,
+    });
+    expect(out.length).toBe(c.expected.length);
+    expect(relativeError(out, c.expected)).toBeLessThanOrEqual(1e-4);
+  });
+
+  it('runs on the device it reports', async () => {
+    expect((await session).device).toBe(device === 'wasm' ? 'wasm' : 'cpu');
+  });
+});
