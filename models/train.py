@@ -24,8 +24,8 @@ from .diffusion import flow_loss, random_masks
 HERE = Path(__file__).resolve().parent
 
 
-def checkpoint_path(cfg) -> Path:
-    return HERE / "checkpoints" / f"{cfg['id']}.pt"
+def checkpoint_path(cfg, folder: Path = HERE / "checkpoints") -> Path:
+    return folder / f"{cfg['id']}.pt"
 
 
 def machine() -> str:
@@ -34,14 +34,14 @@ def machine() -> str:
     return f"CPU, {os.cpu_count()} cores ({platform.machine()})"
 
 
-def load_checkpoint(cfg, model):
-    ckpt = torch.load(checkpoint_path(cfg), map_location="cpu")
+def load_checkpoint(cfg, model, folder: Path = HERE / "checkpoints"):
+    ckpt = torch.load(checkpoint_path(cfg, folder), map_location="cpu")
     model.load_state_dict({k: v.float() for k, v in ckpt["ema"].items()})
     return ckpt
 
 
-def save_checkpoint(cfg, ema, state):
-    path = checkpoint_path(cfg)
+def save_checkpoint(cfg, ema, state, folder: Path = HERE / "checkpoints"):
+    path = checkpoint_path(cfg, folder)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     torch.save({"ema": {k: v.half() for k, v in ema.state_dict().items()}, "config": cfg, **state}, tmp)
@@ -68,7 +68,8 @@ def augment(cfg, x, labels, roll_ids):
     return x
 
 
-def train(cfg, root: Path, minutes: float, resume: bool, device: str):
+def train(cfg, root: Path, minutes: float, resume: bool, device: str, max_steps: int = 0,
+          folder: Path = HERE / "checkpoints"):
     torch.manual_seed(int(time.time()) if resume else 0)
     x, labels, info = data.load(cfg["kind"], root, cfg.get("window", 32))
     names = data.class_names(cfg["kind"])
@@ -79,8 +80,8 @@ def train(cfg, root: Path, minutes: float, resume: bool, device: str):
 
     model = nets.build(cfg).to(device)
     state = {"step": 0, "seconds": 0.0, "machines": [], "data": info}
-    if resume and checkpoint_path(cfg).exists():
-        ckpt = load_checkpoint(cfg, model)
+    if resume and checkpoint_path(cfg, folder).exists():
+        ckpt = load_checkpoint(cfg, model, folder)
         state.update({k: ckpt[k] for k in ("step", "seconds", "machines") if k in ckpt})
         print(f"resumed {cfg['id']} at step {state['step']}", flush=True)
     ema = copy.deepcopy(model).eval()
@@ -91,7 +92,7 @@ def train(cfg, root: Path, minutes: float, resume: bool, device: str):
     start, last_save, losses = time.time(), time.time(), []
     batch = cfg["batch"] * (4 if device == "cuda" else 1)
     _, h, w = nets.layout(cfg)
-    while time.time() - start < minutes * 60:
+    while time.time() - start < minutes * 60 and not (max_steps and state["step"] >= max_steps):
         idx = torch.multinomial(weights, batch, replacement=True)
         lb = labels[idx].clone()
         xb = augment(cfg, x[idx].clone(), lb, roll_ids)
@@ -117,11 +118,11 @@ def train(cfg, root: Path, minutes: float, resume: bool, device: str):
                   f"lr {lr_at(cfg, state['step']):.2e} {elapsed / 60:.1f} min", flush=True)
             losses = []
         if time.time() - last_save > 300:
-            save_checkpoint(cfg, ema, {**state, "seconds": state["seconds"] + time.time() - start})
+            save_checkpoint(cfg, ema, {**state, "seconds": state["seconds"] + time.time() - start}, folder)
             last_save = time.time()
     state["seconds"] += time.time() - start
-    save_checkpoint(cfg, ema, state)
-    print(f"saved {checkpoint_path(cfg)} at step {state['step']} "
+    save_checkpoint(cfg, ema, state, folder)
+    print(f"saved {checkpoint_path(cfg, folder)} at step {state['step']} "
           f"({state['seconds'] / 60:.1f} min trained in all)", flush=True)
 
 
@@ -132,13 +133,14 @@ def main():
                    help="the data folder (see ../shared/data/README.md)")
     p.add_argument("--minutes", type=float, default=100.0, help="wall-clock budget for this run")
     p.add_argument("--resume", action="store_true", help="continue from models/checkpoints/<id>.pt")
+    p.add_argument("--max-steps", type=int, default=0, help="stop after this many steps (0 = no cap)")
     p.add_argument("--threads", type=int, default=0, help="torch CPU threads (0 = all cores)")
     args = p.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
     cfg = json.loads(Path(args.config).read_text())
     device = "cuda" if torch.cuda.is_available() else "cpu"
-    train(cfg, Path(args.data), args.minutes, args.resume, device)
+    train(cfg, Path(args.data), args.minutes, args.resume, device, args.max_steps)
 
 
 if __name__ == "__main__":

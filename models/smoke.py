@@ -1,0 +1,34 @@
+"""Pipeline smoke test for CI: train a tiny level model for a few steps on the real data, export
+it, and write a parity fixture the TypeScript tests replay (SMOKE_FIXTURE=<out> npm test).
+
+    python3 -m models.smoke --data ../shared/data --out /tmp/asset-diffusion-smoke
+"""
+import argparse
+import json
+from pathlib import Path
+
+import torch
+
+from . import nets
+from .export import write_fixture
+from .train import HERE, load_checkpoint, train
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--data", default=str(HERE.parent.parent / "shared" / "data"))
+    p.add_argument("--out", required=True)
+    p.add_argument("--steps", type=int, default=20)
+    args = p.parse_args()
+    out = Path(args.out)
+    cfg = json.loads((HERE / "configs" / "tiny-level.json").read_text())
+    train(cfg, Path(args.data), minutes=5, resume=False, device="cpu", max_steps=args.steps, folder=out)
+    denoiser = nets.build(cfg).eval()
+    ckpt = load_checkpoint(cfg, denoiser, out)
+    assert ckpt["step"] == args.steps, f"trained {ckpt['step']} steps, expected {args.steps}"
+    assert all(torch.isfinite(p).all() for p in denoiser.parameters()), "non-finite weights"
+    write_fixture(cfg, denoiser, out)
+
+
+if __name__ == "__main__":
+    main()
