@@ -6,7 +6,7 @@
  * Node) and, in Node only, 'cpu' (onnxruntime-node's native CPU EP, used by 'auto' when installed).
  */
 import type * as Ort from 'onnxruntime-web';
-import { BackendError } from '../errors.ts';
+import { BackendError, ModelLoadError } from '../errors.ts';
 import type { DenoiserFeeds, DenoiserRun } from '../core/guidance.ts';
 import { logger } from '../log.ts';
 
@@ -82,8 +82,11 @@ function serialiser(): <T>(job: () => Promise<T>) => Promise<T> {
 }
 
 export interface Backend {
-  /** A cached session for `key` (e.g. the model's sha256), created from `bytes()` on first use. */
-  session(key: string, bytes: () => Promise<Uint8Array>): Promise<DenoiserSession>;
+  /**
+   * A cached session for `key` (e.g. the model's sha256), created from `bytes()` on first use.
+   * `label` names the model in errors (e.g. its file name).
+   */
+  session(key: string, bytes: () => Promise<Uint8Array>, label?: string): Promise<DenoiserSession>;
   release(key?: string): Promise<void>;
 }
 
@@ -107,7 +110,7 @@ export function createBackend(options: BackendOptions = {}): Backend {
     return list;
   }
 
-  async function create(bytes: Uint8Array): Promise<DenoiserSession> {
+  async function create(bytes: Uint8Array, label: string): Promise<DenoiserSession> {
     const failures: string[] = [];
     for (const { device: dev, ort } of await candidates()) {
       try {
@@ -118,16 +121,18 @@ export function createBackend(options: BackendOptions = {}): Backend {
         const missing = DENOISER_INPUTS.filter((n) => !session.inputNames.includes(n));
         if (missing.length) {
           await session.release();
-          throw new BackendError(`the graph lacks inputs ${missing.join(', ')} (it has ${session.inputNames.join(', ')}; the contract needs ${DENOISER_INPUTS.join(', ')})`);
+          throw new ModelLoadError(`${label}: the graph lacks inputs ${missing.join(', ')} (it has ${session.inputNames.join(', ')}; the contract needs ${DENOISER_INPUTS.join(', ')})`);
         }
         if (failures.length) logger().warn(`fell back to ${dev}: ${failures.join('; ')}`);
         return wrap(ort, session, dev);
       } catch (e) {
-        if (e instanceof BackendError) throw e;
+        if (e instanceof ModelLoadError) throw e;
         failures.push(`${dev}: ${e instanceof Error ? e.message : String(e)}`);
       }
     }
-    throw new BackendError(`could not create an onnxruntime session (${failures.join('; ') || 'no device available'})`);
+    // Every allowed device refused the bytes (which passed the manifest checks): the model itself
+    // is unusable here, e.g. an operator this onnxruntime build lacks.
+    throw new ModelLoadError(`${label}: onnxruntime could not create a session (${failures.join('; ') || 'no device available'})`);
   }
 
   function wrap(ort: OrtModule, session: Ort.InferenceSession, dev: ExecutedDevice): DenoiserSession {
@@ -158,10 +163,10 @@ export function createBackend(options: BackendOptions = {}): Backend {
   }
 
   return {
-    session(key, bytes) {
+    session(key, bytes, label = key) {
       let entry = sessions.get(key);
       if (!entry) {
-        entry = bytes().then(create);
+        entry = bytes().then((b) => create(b, label));
         sessions.set(key, entry);
         // A failed load must not stick: the next request tries again.
         entry.catch(() => sessions.delete(key));

@@ -26,13 +26,17 @@ export function idbStore(dbName: string): KeyValueStore {
   };
 }
 
+/**
+ * Values are cloned on the way in and out, as IndexedDB does: callers transfer result buffers to
+ * other threads, which would otherwise detach the cached copy.
+ */
 export function memoryStore(): KeyValueStore {
   const map = new Map<string, unknown>();
   return {
     kind: 'memory',
-    get: async <T>(key: string) => map.get(key) as T | undefined,
+    get: async <T>(key: string) => (map.has(key) ? structuredClone(map.get(key)) : undefined) as T | undefined,
     async setMany(entries) {
-      for (const [k, v] of entries) map.set(k, v);
+      for (const [k, v] of entries) map.set(k, structuredClone(v));
     },
     async delMany(keys) {
       for (const k of keys) map.delete(k);

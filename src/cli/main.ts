@@ -1,0 +1,186 @@
+/**
+ * The `asset-diffusion` command. Exit codes: 0 ok; 2 bad input (one line naming the option and
+ * its valid values, no stack trace, nothing written); 1 runtime failure.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
+import cliProgress from 'cli-progress';
+import { DEVICES, type Device } from '../backend/onnx.ts';
+import { InvalidRequestError } from '../errors.ts';
+import { KINDS } from '../models/manifest.ts';
+import { SAMPLERS, type GenerateRequest } from '../request.ts';
+import { createRuntime, type Progress } from '../runtime.ts';
+import { setLogger } from '../log.ts';
+import { resolveCliManifest } from './manifest.ts';
+import { FORMATS, chooseFormat, render, writeAtomically } from './output.ts';
+
+const NAME = 'asset-diffusion';
+
+/** Request fields as CLI options, for error messages. */
+const OPTION_OF: Record<string, string> = {
+  kind: '<kind>',
+  alphaThreshold: '--alpha-threshold',
+  request: 'request',
+};
+const optionName = (field: string): string => OPTION_OF[field] ?? `--${field}`;
+
+
+/** Numbers stay strings unless they look like numbers, so validation can say `got "abc"`. */
+function numeric(value: string): number | string {
+  return /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(value.trim()) ? Number(value) : value;
+}
+
+interface GenerateFlags {
+  model?: string;
+  class?: string;
+  count?: string;
+  seed?: string;
+  steps?: string;
+  guidance?: string;
+  sampler?: string;
+  eta?: string;
+  width?: string;
+  palette?: string;
+  alphaThreshold?: string;
+  format?: string;
+  out: string;
+  manifest?: string;
+  device: Device;
+  progress: boolean;
+}
+
+function buildRequest(kind: string, f: GenerateFlags): GenerateRequest {
+  const request: Record<string, unknown> = { kind };
+  for (const key of ['model', 'class', 'sampler'] as const) if (f[key] !== undefined) request[key] = f[key];
+  for (const key of ['count', 'seed', 'steps', 'guidance', 'eta', 'width', 'palette', 'alphaThreshold'] as const)
+    if (f[key] !== undefined) request[key] = numeric(f[key]);
+  return request as GenerateRequest;
+}
+
+function progressReporter(enabled: boolean): { onProgress: (p: Progress) => void; stop: () => void } {
+  if (!enabled || !process.stderr.isTTY) return { onProgress: () => {}, stop: () => {} };
+  const bar = new cliProgress.SingleBar({ stream: process.stderr, format: '{phase} [{bar}] {value}/{total}', hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic);
+  let phase = '';
+  return {
+    onProgress(p) {
+      if (p.phase === 'queued') return;
+      const [value, total] = p.phase === 'download' ? [p.loaded, p.total || p.loaded] : [p.step, p.steps];
+      if (p.phase !== phase) {
+        if (phase) bar.stop();
+        phase = p.phase;
+        bar.start(total, value, { phase: p.phase === 'download' ? 'model bytes' : 'sampling' });
+      } else bar.update(value);
+    },
+    stop: () => phase && bar.stop(),
+  };
+}
+
+async function generateCommand(kind: string, flags: GenerateFlags): Promise<void> {
+  const out = resolve(flags.out);
+  const dir = dirname(out);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new InvalidRequestError('out', `directory ${dir} does not exist`);
+  const request = buildRequest(kind, flags);
+  // No IndexedDB in Node, and the file written is the CLI's cache.
+  const runtime = createRuntime({ manifest: resolveCliManifest(flags.manifest, (m) => console.error(m)), device: flags.device, cache: false });
+  // Everything about the input is checked before any model is loaded or file touched.
+  const normalized = await runtime.validate(request);
+  const format = chooseFormat(normalized.kind, flags.format, out);
+  const progress = progressReporter(flags.progress);
+  try {
+    const result = await runtime.generate({ ...request, seed: normalized.seed }, { onProgress: progress.onProgress });
+    progress.stop();
+    const files = render(result, format, out);
+    await writeAtomically(files);
+    const what = result.kind === 'level' ? `${result.levels.length} level(s)` : `${result.images.length} ${result.kind}(s)`;
+    console.log(`wrote ${files.map(([p]) => p).join(', ')}: ${what} from ${result.model} ${result.version} on ${result.device}, seed ${normalized.seed}, ${normalized.steps} steps, ${(result.ms / 1000).toFixed(2)} s`);
+  } finally {
+    progress.stop();
+    await runtime.dispose();
+  }
+}
+
+async function modelsCommand(flags: { manifest?: string; json?: boolean }): Promise<void> {
+  const runtime = createRuntime({ manifest: resolveCliManifest(flags.manifest, (m) => console.error(m)), cache: false });
+  const models = await runtime.models();
+  if (flags.json) {
+    console.log(JSON.stringify(models, null, 1));
+    return;
+  }
+  for (const m of models) {
+    const { channels, height, width } = m.layout;
+    console.log(`${m.id} (${m.kind} ${m.version}) ${channels}x${height}x${width}`);
+    console.log(`  steps ${m.steps.default} (${m.steps.min}..${m.steps.max}), guidance ${m.guidance.default} (${m.guidance.min}..${m.guidance.max})`);
+    if (m.classes.length) console.log(`  classes: ${m.classes.join(', ')}`);
+    if (m.tiles) console.log(`  tiles: ${m.tiles.join(' ')}`);
+  }
+}
+
+export function buildProgram(): Command {
+  const program = new Command(NAME)
+    .description('Generate game assets (tiles, sprites, level layouts) with small diffusion models')
+    .exitOverride()
+    .configureOutput({ writeErr: () => {} }) // errors are printed once, in main(), as one line
+    .showSuggestionAfterError(false);
+
+  program
+    .command('generate')
+    .description('generate sprites or tiles (a PNG sheet) or a level')
+    .addArgument(program.createArgument('<kind>', 'what to make').choices(KINDS))
+    .option('--model <id>', 'model id from the manifest (default: the first model of <kind>)')
+    .option('--class <name>', 'class name (default: each item draws one from its seed)')
+    .option('--count <n>', 'how many sprites/tiles/levels, 1..64', '1')
+    .option('--seed <s>', 'integer seed 0..4294967295 (default: random, printed)')
+    .option('--steps <k>', 'sampler steps (default from the manifest)')
+    .option('--guidance <g>', 'classifier-free guidance scale (default from the manifest)')
+    .addOption(new Option('--sampler <name>', 'sampler').choices(SAMPLERS))
+    .option('--eta <eta>', 'DDIM stochasticity 0..1')
+    .option('--width <w>', 'level width in columns')
+    .option('--palette <n>', 'sprites: quantise to n colours, 2..256')
+    .option('--alpha-threshold <a>', 'sprites: alpha threshold 0..1')
+    .addOption(new Option('--format <format>', 'output format (default from the --out extension)').choices(FORMATS))
+    .requiredOption('--out <file>', 'output file')
+    .option('--manifest <path>', 'models manifest (default: models/manifest.json of this package)')
+    .addOption(new Option('--device <device>', 'onnxruntime device').choices(DEVICES).default('auto'))
+    .option('--no-progress', 'no progress bar')
+    .action(generateCommand);
+
+  program
+    .command('models')
+    .description('list the models, their classes or tiles, and step defaults')
+    .option('--manifest <path>', 'models manifest')
+    .option('--json', 'print JSON')
+    .action(modelsCommand);
+
+  return program;
+}
+
+/** Commander's messages, made into one line naming the option. */
+function usageLine(e: CommanderError): string {
+  return e.message.replace(/^error: /, '');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  setLogger({ warn: (m) => console.error(`${NAME}: warning: ${m}`), info: () => {} });
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      console.error(`${NAME}: ${usageLine(e)}`);
+      return 2;
+    }
+    if (e instanceof InvalidRequestError) {
+      const field = e.field;
+      const message = `${optionName(field)}: ${e.message.slice(field.length + 2)}`;
+      console.error(`${NAME}: ${message}`);
+      return 2;
+    }
+    const err = e as Error;
+    console.error(`${NAME}: ${err?.name ?? 'Error'}: ${err?.message ?? String(e)}`);
+    if (process.env.DEBUG) console.error(err?.stack);
+    return 1;
+  }
+}

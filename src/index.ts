@@ -1,0 +1,59 @@
+/**
+ * asset-diffusion: the public entry. Grouped re-exports; everything else is internal.
+ */
+
+// Generation: the one path (validate -> cache -> queue -> sample -> decode)
+export { createRuntime, defaultManifestUrl } from './runtime.ts';
+export type { Runtime, RuntimeOptions, GenerateOptions, GenerateResult, ImageResult, LevelResult, Progress, ModelSummary } from './runtime.ts';
+export { normalizeRequest, canonicalRequest, SAMPLERS, MAX_COUNT } from './request.ts';
+export type { GenerateRequest, NormalizedRequest } from './request.ts';
+
+// Errors (names survive the worker boundary; reviveError rebuilds the classes)
+export {
+  AssetDiffusionError,
+  InvalidRequestError,
+  ModelLoadError,
+  ManifestError,
+  ModelIntegrityError,
+  BackendError,
+  AbortError,
+  reviveError,
+} from './errors.ts';
+
+// Models: manifest, loading, encodings
+export { parseManifest, parseManifestText, KINDS } from './models/manifest.ts';
+export type { Manifest, ModelEntry, TileInfo, Kind } from './models/manifest.ts';
+export { loadBytes, verifyModelBytes, sha256Hex } from './models/source.ts';
+export type { ByteProgress, LoadOptions } from './models/source.ts';
+export { decodeImages, encodeImages, decodeLevels, encodeLevels } from './models/codecs.ts';
+export type { RgbaImage, LevelGrid, ImageDecodeOptions } from './models/codecs.ts';
+export { quantisePalette } from './models/palette.ts';
+export { composeSheet } from './models/sheet.ts';
+export { encodePng } from './png.ts';
+
+// Levels: exporters
+export { toRows, toVglc, toTmj, levelPreview } from './levels/export.ts';
+
+// Cache
+export { createCache, approximateBytes } from './cache/cache.ts';
+export type { ResultCache, CacheOptions, CacheStats } from './cache/cache.ts';
+export { cacheKey } from './cache/key.ts';
+export { memoryStore, idbStore } from './cache/stores.ts';
+export type { KeyValueStore } from './cache/stores.ts';
+
+// Core maths (pure; useful for custom pipelines and tests)
+export { sampleDdim, sampleDpmpp2m, samplers } from './core/samplers.ts';
+export type { Denoise, SamplerOptions, SamplerName, StepInfo, Inpaint } from './core/samplers.ts';
+export { guidedDenoiser } from './core/guidance.ts';
+export type { DenoiserFeeds, DenoiserRun } from './core/guidance.ts';
+export { rectifiedFlow, timeGrid } from './core/schedule.ts';
+export { createRng } from './core/rng.ts';
+export type { Rng } from './core/rng.ts';
+
+// Backend (the one onnxruntime module)
+export { createBackend, DEVICES } from './backend/onnx.ts';
+export type { Backend, Device, ExecutedDevice, BackendOptions } from './backend/onnx.ts';
+
+// Logging
+export { setLogger } from './log.ts';
+export type { Logger } from './log.ts';
