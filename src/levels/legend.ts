@@ -169,10 +169,16 @@ export function parseVglc(text: string, options: ParseOptions = {}): LevelGrid {
 /** Grid -> VGLC text: one line per row, newline-terminated, in the legend's characters. */
 export function formatVglc(grid: LevelGrid, legend: Legend = SMB_LEGEND): string {
   const chars = legend.map((tile) => tile.char);
-  let text = '';
+  const lines: string[] = [];
   for (let r = 0; r < grid.height; r++) {
-    for (let c = 0; c < grid.width; c++) text += chars[grid.tiles[r * grid.width + c]!] ?? '?';
-    text += '\n';
+    let line = '';
+    for (let c = 0; c < grid.width; c++) {
+      const char = chars[grid.tiles[r * grid.width + c]!];
+      // No fallback character: every printable one ('?' included) is a real tile.
+      if (char === undefined) throw new InvalidRequestError('level', `tile id ${grid.tiles[r * grid.width + c]} at row ${r}, column ${c} is not in the legend`);
+      line += char;
+    }
+    lines.push(line);
   }
-  return text;
+  return lines.join('\n') + '\n';
 }

@@ -39,7 +39,7 @@ export function decodeImages(x: Float32Array, shape: Shape4, opts: ImageDecodeOp
     const data = new Uint8ClampedArray(plane * 4);
     const base = n * c * plane;
     for (let p = 0; p < plane; p++) {
-      const opaque = c < 4 || (x[base + 3 * plane + p]! + 1) / 2 >= threshold;
+      const opaque = c < 4 || (Math.min(1, Math.max(-1, x[base + 3 * plane + p]!)) + 1) / 2 >= threshold;
       if (!opaque) continue; // transparent pixels stay (0, 0, 0, 0)
       for (let ch = 0; ch < 3; ch++) data[p * 4 + ch] = toByte(x[base + ch * plane + p]!);
       data[p * 4 + 3] = 255;

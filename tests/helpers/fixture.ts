@@ -33,3 +33,38 @@ export function readParity(): Parity {
 export function fixtureBytes(): Uint8Array {
   return new Uint8Array(readFileSync(FIXTURE_MODEL));
 }
+
+import { mkdtempSync, writeFileSync, copyFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export function fixtureManifestJson(): { schemaVersion: 1; models: Array<Record<string, unknown>> } {
+  return JSON.parse(readFileSync(FIXTURE_MANIFEST, 'utf8'));
+}
+
+/** A temp folder holding the fixture model and a manifest changed by `edit`; returns the manifest path. */
+export function tempModelDir(edit: (manifest: ReturnType<typeof fixtureManifestJson>, dir: string) => void = () => {}): { dir: string; manifest: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'asset-diffusion-'));
+  copyFileSync(FIXTURE_MODEL, join(dir, 'tiny.onnx'));
+  const manifest = fixtureManifestJson();
+  edit(manifest, dir);
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 1));
+  return { dir, manifest: join(dir, 'manifest.json') };
+}
+
+/** The fixture model reinterpreted as a 4-tile level model, to exercise level decode and exporters. */
+export function levelManifest(m: ReturnType<typeof fixtureManifestJson>): void {
+  const model = m.models[0]!;
+  Object.assign(model, {
+    id: 'tiny-level',
+    kind: 'level',
+    classes: [],
+    nullClass: 0,
+    tiles: [
+      { char: '-', name: 'empty', solid: false, tags: ['empty'] },
+      { char: 'X', name: 'ground', solid: true, tags: ['solid', 'ground'] },
+      { char: 'E', name: 'enemy', solid: false, tags: ['enemy', 'hazard'] },
+      { char: '?', name: 'question', solid: true, tags: ['solid', 'question'] },
+    ],
+  });
+}

@@ -1,0 +1,53 @@
+/** The object the worker exposes (separate from worker.ts so Node tests can expose it on a MessagePort). */
+import * as Comlink from 'comlink';
+import { AbortError } from '../errors.ts';
+import { createRuntime, type GenerateResult, type Runtime } from '../runtime.ts';
+import type { WorkerApi, WorkerConfig } from './protocol.ts';
+
+/** The buffers of a result, moved rather than copied to the main thread. */
+export function transferables(result: GenerateResult): ArrayBuffer[] {
+  const arrays = result.kind === 'level' ? result.levels.map((l) => l.cells) : result.images.map((i) => i.data);
+  return [...new Set(arrays.map((a) => a.buffer as ArrayBuffer))];
+}
+
+export function createWorkerApi(): WorkerApi {
+  let runtime: Runtime | undefined;
+  const controllers = new Map<number, AbortController>();
+  const rt = (): Runtime => (runtime ??= createRuntime());
+
+  return {
+    async init(config: WorkerConfig) {
+      await runtime?.dispose();
+      runtime = createRuntime(config);
+    },
+
+    async generate(id, request, onProgress) {
+      const controller = new AbortController();
+      controllers.set(id, controller);
+      try {
+        const result = await rt().generate(request, {
+          signal: controller.signal,
+          // Fire and forget: waiting for the main thread's acknowledgement would slow every step.
+          onProgress: onProgress ? (p) => void Promise.resolve(onProgress(p)).catch(() => undefined) : undefined,
+        });
+        return Comlink.transfer(result, transferables(result));
+      } finally {
+        controllers.delete(id);
+        // Free the MessagePort comlink opened for the progress proxy.
+        (onProgress as unknown as { [Comlink.releaseProxy]?: () => void } | undefined)?.[Comlink.releaseProxy]?.();
+      }
+    },
+
+    async cancel(id, reason) {
+      controllers.get(id)?.abort(new AbortError(reason ? `The generation was aborted: ${reason}` : undefined));
+    },
+
+    validate: (request) => rt().validate(request),
+    models: () => rt().models(),
+    clearCache: () => rt().clearCache(),
+    async dispose() {
+      for (const c of controllers.values()) c.abort(new AbortError('The worker was disposed'));
+      await runtime?.dispose();
+    },
+  };
+}

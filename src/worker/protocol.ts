@@ -1,0 +1,32 @@
+/**
+ * The worker's typed interface (types only, as in comlink's own examples): the main thread calls
+ * these through `Comlink.wrap`, results come back as transferables, progress through a
+ * `Comlink.proxy` callback, and cancellation as a `cancel(id)` message (AbortSignal cannot be cloned).
+ */
+import type { Device } from '../backend/onnx.ts';
+import type { CacheOptions } from '../cache/cache.ts';
+import type { GenerateRequest, NormalizedRequest } from '../request.ts';
+import type { GenerateResult, ModelSummary, Progress } from '../runtime.ts';
+
+export interface WorkerConfig {
+  /** Absolute manifest URL (a relative one would resolve against the worker script, not the page). */
+  manifest?: string;
+  device?: Device;
+  cache?: CacheOptions | false;
+  maxBatch?: number;
+  numThreads?: number;
+}
+
+export type ProgressCallback = (progress: Progress) => void;
+
+export interface WorkerApi {
+  /** Must be called once before anything else; calling it again replaces the runtime. */
+  init(config: WorkerConfig): Promise<void>;
+  /** `id` is chosen by the client so it can `cancel(id)` later. */
+  generate(id: number, request: GenerateRequest, onProgress?: ProgressCallback): Promise<GenerateResult>;
+  cancel(id: number, reason?: string): Promise<void>;
+  validate(request: GenerateRequest): Promise<NormalizedRequest>;
+  models(): Promise<ModelSummary[]>;
+  clearCache(): Promise<void>;
+  dispose(): Promise<void>;
+}

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { ManifestError, ModelLoadError } from '../../src/errors.ts';
+import { parseManifest, parseManifestText } from '../../src/models/manifest.ts';
+import { fixtureManifestJson, levelManifest } from '../helpers/fixture.ts';
+
+type M = ReturnType<typeof fixtureManifestJson>;
+const model = (m: M) => m.models[0]!;
+
+describe('manifest schema', () => {
+  it('accepts the fixture manifest', () => {
+    const m = parseManifest(fixtureManifestJson());
+    expect(m.models[0]!.id).toBe('tiny');
+  });
+
+  it('accepts a level model with a legend', () => {
+    const m = fixtureManifestJson();
+    levelManifest(m);
+    expect(parseManifest(m).models[0]!.tiles).toHaveLength(4);
+  });
+
+  const broken: Array<[string, (m: M) => void, RegExp]> = [
+    ['missing sha256', (m) => delete model(m).sha256, /models\[0\]\.sha256/],
+    ['short sha256', (m) => (model(m).sha256 = 'abc'), /models\[0\]\.sha256: 64 lower-case hex/],
+    ['unknown kind', (m) => (model(m).kind = 'music'), /models\[0\]\.kind/],
+    ['extra field', (m) => (model(m).colour = 'red'), /models\[0\].*colour/],
+    ['nullClass not the class count', (m) => (model(m).nullClass = 3), /models\[0\]\.nullClass: must equal the number of classes \(19\)/],
+    ['sprite with 3 channels', (m) => ((model(m).layout as { channels: number }).channels = 3), /models\[0\]\.layout\.channels: must be 4/],
+    ['default steps out of range', (m) => (model(m).steps = { default: 0, min: 1, max: 10 }), /models\[0\]\.steps/],
+    ['bad schemaVersion', (m) => ((m as { schemaVersion: number }).schemaVersion = 2), /schemaVersion/],
+    ['no models', (m) => (m.models = []), /models/],
+    ['duplicate ids', (m) => m.models.push({ ...model(m) }), /models\[1\]\.id: duplicate id "tiny"/],
+    ['level without legend', (m) => { levelManifest(m); model(m).tiles = null; }, /models\[0\]\.tiles/],
+    ['wrong denoiser output', (m) => ((model(m).denoiser as { output: string }).output = 'eps'), /models\[0\]\.denoiser\.output/],
+    ['negative bytes', (m) => (model(m).bytes = -5), /models\[0\]\.bytes/],
+  ];
+
+  it.each(broken)('rejects %s with a ManifestError naming the field', (_name, edit, pattern) => {
+    const m = fixtureManifestJson();
+    edit(m);
+    let error: unknown;
+    try {
+      parseManifest(m, 'manifest.json');
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ManifestError);
+    expect(error).toBeInstanceOf(ModelLoadError);
+    expect((error as Error).name).toBe('ManifestError');
+    expect((error as Error).message).toMatch(/^manifest\.json: /);
+    expect((error as Error).message).toMatch(pattern);
+  });
+
+  it('rejects text that is not JSON', () => {
+    expect(() => parseManifestText('{"schemaVersion": 1,', 'm.json')).toThrow(/^m\.json: \(root\): not valid JSON/);
+  });
+});
