@@ -1,0 +1,147 @@
+"""Write models/<id>.md, the model card, from the config, checkpoint, manifest entry and the
+evaluation results in models/eval/<id>.json (written by the eval commands the card quotes).
+
+    python3 -m models.cards --config models/configs/sprite.json
+"""
+import argparse
+import json
+from pathlib import Path
+
+import torch
+import torch.nn as nn
+
+from . import data, nets
+from .unet import Attention
+
+HERE = Path(__file__).resolve().parent
+
+DATA_TEXT = {
+    "sprite": ("DCSS rltiles `mon/`, `item/`, `player/base` (Dungeon Crawl Stone Soup, "
+               "github.com/crawl/crawl, commit 5539bdd7)", True),
+    "tile": ("DCSS rltiles `dngn/` floor, wall, water, trees, doors (Dungeon Crawl Stone Soup, "
+             "github.com/crawl/crawl, commit 5539bdd7)", True),
+    "level": ("VGLC `Super Mario Bros/Processed` and `Super Mario Bros 2 (Japan)/Processed` "
+              "(github.com/TheVGLC/TheVGLC, commit 0e86a8f3)", False),
+}
+DCSS_CAVEAT = ("Licence: the DCSS licence file says \"The majority of Crawl's tiles and artwork are "
+               "released under the CC0 license ... the licensing situation may be complex, especially "
+               "for older pieces\"; per-tile detail is at github.com/crawl/tiles. Check a tile's "
+               "history there before relying on CC0 for a derivative that resembles it closely.")
+VGLC_LICENCE = ("Licence: MIT (the VGLC's License.md). Cite Summerville et al., \"The VGLC: The Video "
+                "Game Level Corpus\", PCG Workshop 2016. The level designs themselves are Nintendo's; "
+                "the corpus is a research transcription.")
+
+
+def count_flops(denoiser, shape):
+    """Multiply-adds x 2 of convs, linears and attention matmuls for one sample, one call."""
+    total = 0
+
+    def conv(m, i, o):
+        nonlocal total
+        total += 2 * o.numel() * (m.in_channels // m.groups) * m.kernel_size[0] * m.kernel_size[1]
+
+    def linear(m, i, o):
+        nonlocal total
+        total += 2 * o.numel() * m.in_features
+
+    def attn(m, i, o):
+        nonlocal total
+        b, c, h, w = o.shape
+        total += 2 * 2 * (h * w) ** 2 * c  # q^T k and v att^T
+
+    hooks = []
+    for mod in denoiser.modules():
+        if isinstance(mod, nn.Conv2d):
+            hooks.append(mod.register_forward_hook(conv))
+        elif isinstance(mod, nn.Linear):
+            hooks.append(mod.register_forward_hook(linear))
+        elif isinstance(mod, Attention):
+            hooks.append(mod.register_forward_hook(attn))
+    c, h, w = shape
+    with torch.no_grad():
+        denoiser(torch.zeros(1, c, h, w), torch.ones(1), torch.zeros(1, dtype=torch.long),
+                 torch.zeros(1, 1, h, w), torch.zeros(1, c, h, w))
+    for hk in hooks:
+        hk.remove()
+    return total
+
+
+def fmt_table(rows):
+    return "\n".join(["| " + " | ".join(str(c) for c in r) + " |" for r in rows[:1]]
+                     + ["|" + "---|" * len(rows[0])]
+                     + ["| " + " | ".join(str(c) for c in r) + " |" for r in rows[1:]])
+
+
+def write_card(cfg):
+    manifest = json.loads((HERE / "manifest.json").read_text())
+    entry = next(m for m in manifest["models"] if m["id"] == cfg["id"])
+    ckpt = torch.load(HERE / "checkpoints" / f"{cfg['id']}.pt", map_location="cpu")
+    denoiser = nets.build(cfg).eval()
+    params = sum(p.numel() for p in denoiser.parameters())
+    shape = nets.layout(cfg)
+    flops = count_flops(denoiser, shape)
+    evaluation_path = HERE / "eval" / f"{cfg['id']}.json"
+    evaluation = json.loads(evaluation_path.read_text()) if evaluation_path.exists() else None
+    source, is_dcss = DATA_TEXT[cfg["kind"]]
+    n = cfg["net"]
+    lines = [
+        f"# Model card: `{cfg['id']}` ({cfg['kind']}, v{cfg['version']})", "",
+        f"![sample sheet]({cfg['id']}.png)", "",
+        "## Data", f"- Source: {source}.", f"- {DCSS_CAVEAT if is_dcss else VGLC_LICENCE}",
+        f"- What was used: `{json.dumps(ckpt.get('data', {}))}`" if ckpt.get("data") else "",
+    ]
+    if cfg["kind"] == "sprite":
+        lines.append("- Only 32×32 files are used: the 32×48 tall monsters and off-size files are skipped "
+                     "(not squashed), so tall monsters are absent. Alpha is thresholded at 0.5 (DCSS "
+                     "sprites are nearly binary); transparent pixels carry RGB 0. Horizontal flips.")
+    if cfg["kind"] == "tile":
+        lines.append("- Overlay tiles (trees, doors, some water) are composited over a floor tile chosen "
+                     "with a fixed seed, so every training tile is opaque. Floor, wall and water get random "
+                     "toroidal shifts (they repeat seamlessly in the source art); flips for all.")
+    if cfg["kind"] == "level":
+        lines.append("- Each level keeps its bottom 14 rows (a few SMB2 maps are 15–16 rows of which the "
+                     "top is sky; 12–13-row maps get sky on top). Training windows: every 32-column "
+                     "window, stride 1.")
+    lines += ["", "## Classes" if cfg["kind"] != "level" else "## Classes and legend",
+              ", ".join(f"`{c}`" for c in entry["classes"]) + f" (null class for guidance: {entry['nullClass']})"]
+    if entry.get("tiles"):
+        lines += ["", fmt_table([["channel", "char", "name", "solid"]] +
+                                [[i, f"`{t['char']}`", t["name"], t["solid"]] for i, t in enumerate(entry["tiles"])])]
+    lines += [
+        "", "## Model",
+        f"- Rectified flow (alpha = 1 − t, sigma = t), velocity-predicting UNet; the ONNX graph returns x0 "
+        f"(docs/MODEL-CONTRACT.md). Inputs `x, t, label, mask, known`; tensor {list(shape)}.",
+        f"- UNet: base {n['base']} channels, multipliers {n['mults']}, {n['blocks']} ResBlock(s) per level, "
+        f"attention at {['yes' if a else 'no' for a in n['attn']]}, space-to-depth {n['patch']}×{n['patch']}, "
+        f"{'circular' if n['circular'] else 'zero'} padding.",
+        f"- Parameters: {params:,}. FLOPs per sample per denoiser call: {flops / 1e6:.0f} M "
+        f"(×2 per step with guidance ≠ 1; default {cfg['runtime']['steps']} steps, guidance {cfg['runtime']['guidance']}).",
+        f"- File: `{entry['file']}`, {entry['bytes']:,} bytes (fp16 weights, fp32 compute), sha256 `{entry['sha256']}`.",
+        "", "## Training",
+        f"- {ckpt['step']:,} steps, batch {cfg['batch']}, AdamW lr {cfg['lr']} (warm-up, cosine), EMA {cfg['ema']}, "
+        f"label dropout {cfg['label_dropout']}; {ckpt['seconds'] / 60:.0f} minutes of wall time in all.",
+        f"- Machine(s): {', '.join(ckpt.get('machines', []))}.",
+        f"- Re-run: `python3 -m models.train --config models/configs/{cfg['id']}.json --data ../shared/data --resume`.",
+        "", "## Quality (measured on what the TypeScript pipeline generates)",
+    ]
+    if evaluation:
+        cmd = evaluation.pop("command", None)
+        lines += [f"Command: `{cmd}`" if cmd else "", "",
+                  fmt_table([["figure", "value"]] + [[k, json.dumps(v)] for k, v in evaluation.items()])]
+        notes = HERE / "eval" / f"{cfg['id']}.notes.md"
+        if notes.exists():
+            lines += ["", notes.read_text().strip()]
+    else:
+        lines.append("Not measured yet.")
+    (HERE / f"{cfg['id']}.md").write_text("\n".join(l for l in lines if l is not None) + "\n")
+    print(f"wrote models/{cfg['id']}.md ({params:,} params, {flops / 1e6:.0f} MFLOPs)")
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--config", required=True)
+    write_card(json.loads(Path(p.parse_args().config).read_text()))
+
+
+if __name__ == "__main__":
+    main()
