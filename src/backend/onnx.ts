@@ -117,6 +117,8 @@ export function createBackend(options: BackendOptions = {}): Backend {
         const session = await ort.InferenceSession.create(bytes, {
           executionProviders: [dev === 'cpu' ? 'cpu' : dev],
           graphOptimizationLevel: 'all',
+          // ORT's C++ logger warns about shape ops kept on the CPU on every WebGPU session; only errors matter here.
+          logSeverityLevel: 3,
         });
         const missing = DENOISER_INPUTS.filter((n) => !session.inputNames.includes(n));
         if (missing.length) {

@@ -199,11 +199,24 @@ function arcTable(physics: JumpPhysics): ArcTable {
 const SOLID = 1;
 const HAZARD = 2;
 
-/** Per-cell flags of the map plus SKY_ROWS of open sky on top: one lookup per step. */
+/** Border rows/columns around the map in `cellFlags`, so lookups need no bounds checks. */
+const TOP = SKY_ROWS + 1;
+const BOTTOM = 2;
+
+/**
+ * Per-cell flags with borders: a solid ceiling row above SKY_ROWS of open sky, a solid wall left
+ * of column 0, open pit rows below the map, and an open column right of it (never entered: the
+ * search stops on reaching the last column). Row r, column c is at (r + TOP) * (width + 2) + c + 1.
+ */
 function cellFlags(grid: LevelGrid, legend: Legend): Uint8Array {
   const byId = legend.map((tile) => (tile.solid ? SOLID : tile.hazard ? HAZARD : 0));
-  const flags = new Uint8Array((grid.height + SKY_ROWS) * grid.width);
-  for (let i = 0; i < grid.tiles.length; i++) flags[SKY_ROWS * grid.width + i] = byId[grid.tiles[i]!] ?? 0;
+  const stride = grid.width + 2;
+  const flags = new Uint8Array((TOP + grid.height + BOTTOM) * stride);
+  flags.fill(SOLID, 0, stride);
+  for (let r = -SKY_ROWS; r < grid.height + BOTTOM; r++) flags[(r + TOP) * stride] = SOLID;
+  for (let r = 0; r < grid.height; r++) {
+    for (let c = 0; c < grid.width; c++) flags[(r + TOP) * stride + c + 1] = byId[grid.tiles[r * grid.width + c]!] ?? 0;
+  }
   return flags;
 }
 
@@ -222,15 +235,12 @@ export function checkPlayability(grid: LevelGrid, options: PlayabilityOptions = 
   const runUps = table.maxRunUp + 1;
   const rows = height + SKY_ROWS;
 
-  // Off the left edge is a wall; above the sky band is a ceiling; below the map is a pit.
-  const flagAt = (col: number, row: number): number => {
-    if (col < 0 || col >= width || row < -SKY_ROWS) return SOLID;
-    if (row >= height) return 0;
-    return flags[(row + SKY_ROWS) * width + col]!;
-  };
+  const stride = width + 2;
+  const flagAt = (col: number, row: number): number => flags[(row + TOP) * stride + col + 1]!;
   const solidAt = (col: number, row: number) => (flagAt(col, row) & SOLID) !== 0;
 
-  const start = findStart(width, height, startColumns, flagAt);
+  const starts = findStarts(width, height, startColumns, flagAt);
+  const start = starts[0];
   if (!start) {
     return { playable: false, path: [], reachedColumn: -1, reason: `no ground to start on in the first ${startColumns} columns`, start: null };
   }
@@ -238,12 +248,13 @@ export function checkPlayability(grid: LevelGrid, options: PlayabilityOptions = 
   const stateCount = rows * width * runUps * 2;
   const parent = new Int32Array(stateCount).fill(-1);
   const segments: (number[] | undefined)[] = new Array(stateCount);
-  const queue = new Int32Array(stateCount);
-  let head = 0;
-  let tail = 0;
+  // One FIFO per run-up, fastest first: a cell reached again with more run-up supersedes the
+  // slower entry before it is expanded, which keeps re-expansions rare.
+  const queues = Array.from({ length: runUps }, () => ({ items: new Int32Array(rows * width * 2), head: 0, tail: 0 }));
+  let lastQueued = -1;
   const stateId = (col: number, row: number, runUp: number, kind: number) => (((row + SKY_ROWS) * width + col) * runUps + runUp) * 2 + kind;
 
-  let best = { col: start.col, state: -1, cells: [] as number[] };
+  let best = { col: start.col, state: -1, cells: [start.col, start.row] };
   let goal: { state: number; cells: number[] } | null = null;
   const scratch: number[] = [];
 
@@ -257,7 +268,9 @@ export function checkPlayability(grid: LevelGrid, options: PlayabilityOptions = 
     const id = stateId(col, row, runUp, kind);
     parent[id] = from;
     segments[id] = scratch.slice();
-    queue[tail++] = id;
+    const q = queues[runUp]!;
+    q.items[q.tail++] = id;
+    lastQueued = id;
   };
 
   // Landing on an enemy kills it: Mario may bounce off (take off again from above it) or, where
@@ -369,55 +382,88 @@ export function checkPlayability(grid: LevelGrid, options: PlayabilityOptions = 
     return false;
   };
 
-  scratch.length = 0;
-  discover(-1, start.col, start.row, 0, STAND);
-  if (start.col === width - 1) goal = { state: queue[0]!, cells: [] };
+  // Every standing spot in the first columns is a start (SMB2J draws its start castle in bricks,
+  // so the lowest spot can be walled in); ground level first, so paths prefer it.
+  for (const cell of starts) {
+    scratch.length = 0;
+    scratch.push(cell.col, cell.row);
+    discover(-1, cell.col, cell.row, 0, STAND);
+    if (cell.col === width - 1 && !goal) goal = { state: lastQueued, cells: [] };
+  }
 
-  search: while (head < tail && !goal) {
-    const id = queue[head++]!;
+  const next = (): number => {
+    for (let runUp = runUps - 1; runUp >= 0; runUp--) {
+      const q = queues[runUp]!;
+      while (q.head < q.tail) {
+        const id = q.items[q.head++]!;
+        const slot = Math.floor(id / 2 / runUps) * 2 + (id % 2);
+        if (bestRunUp[slot] === runUp) return id;
+      }
+    }
+    return -1;
+  };
+
+  // Rightward moves of every reachable state come first; a state's leftward moves (walking back,
+  // jumping left) are tried only once nothing new is reachable without them. Most levels never
+  // need them, and they are a third of all arcs.
+  const leftPending: number[] = [];
+  search: while (!goal) {
+    let id = next();
+    const leftward = id < 0;
+    if (leftward) {
+      if (leftPending.length === 0) break;
+      id = leftPending.pop()!;
+    } else {
+      leftPending.push(id);
+    }
     const kind = id % 2;
     const runUp = Math.floor(id / 2) % runUps;
     const cellIndex = Math.floor(id / 2 / runUps);
     const col = cellIndex % width;
     const row = Math.floor(cellIndex / width) - SKY_ROWS;
-    if (kind === STAND) {
-      if (tryWalk(id, col, row, 1, runUp) || tryWalk(id, col, row, -1, runUp)) break search;
+    if (leftward) {
+      if (kind === STAND && tryWalk(id, col, row, -1, runUp)) break;
+      for (let s = 0; s < physics.airSpeeds.length; s++) {
+        if (physics.runUpTiles[s] !== 0) continue;
+        for (const arc of table.jumps[s]![1]!) if (tryArc(id, arc, col, row)) break search;
+      }
+      continue;
     }
+    if (kind === STAND && tryWalk(id, col, row, 1, runUp)) break;
     for (let s = 0; s < physics.airSpeeds.length; s++) {
-      const right = physics.runUpTiles[s]! <= runUp;
-      const left = physics.runUpTiles[s]! === 0;
-      if (right) for (const arc of table.jumps[s]![0]!) if (tryArc(id, arc, col, row)) break search;
-      if (left) for (const arc of table.jumps[s]![1]!) if (tryArc(id, arc, col, row)) break search;
+      if (physics.runUpTiles[s]! > runUp) continue;
+      for (const arc of table.jumps[s]![0]!) if (tryArc(id, arc, col, row)) break search;
     }
   }
+
 
   const finish = goal as { state: number; cells: number[] } | null;
   const end = finish ?? { state: best.state, cells: best.cells };
-  const path = buildPath(start, end.state, end.cells, parent, segments);
+  const path = buildPath(end.state, end.cells, parent, segments);
+  const from = path[0] ?? start;
   if (finish) {
-    return { playable: true, path, reachedColumn: width - 1, reason: 'reached the rightmost column', start };
+    return { playable: true, path, reachedColumn: width - 1, reason: 'reached the rightmost column', start: from };
   }
-  return { playable: false, path, reachedColumn: best.col, reason: stuckReason(best.col, width, height, flagAt), start };
+  return { playable: false, path, reachedColumn: best.col, reason: stuckReason(best.col, width, height, flagAt), start: from };
 }
 
-function findStart(width: number, height: number, startColumns: number, flagAt: (c: number, r: number) => number): Cell | null {
-  let start: Cell | null = null;
-  for (let col = 0; col < Math.min(startColumns, width); col++) {
-    for (let row = height - 2; row >= -1; row--) {
+/** Standing spots (open, not an enemy, solid below) in the first columns, lowest first. */
+function findStarts(width: number, height: number, startColumns: number, flagAt: (c: number, r: number) => number): Cell[] {
+  const starts: Cell[] = [];
+  for (let row = height - 2; row >= -1; row--) {
+    for (let col = 0; col < Math.min(startColumns, width); col++) {
       const standable = (flagAt(col, row) & (SOLID | HAZARD)) === 0 && (flagAt(col, row + 1) & SOLID) !== 0;
-      if (standable) {
-        if (!start || row > start.row) start = { col, row };
-        break;
-      }
+      if (standable) starts.push({ col, row });
     }
   }
-  return start;
+  return starts;
 }
 
-function buildPath(start: Cell, state: number, tailCells: number[], parent: Int32Array, segments: (number[] | undefined)[]): Cell[] {
+/** Cells from the start (the root state's segment is its own cell) to the end of `tailCells`. */
+function buildPath(state: number, tailCells: number[], parent: Int32Array, segments: (number[] | undefined)[]): Cell[] {
   const chunks: number[][] = [tailCells];
   for (let s = state; s >= 0; s = parent[s]!) chunks.push(segments[s] ?? []);
-  const path: Cell[] = [start];
+  const path: Cell[] = [];
   for (let i = chunks.length - 1; i >= 0; i--) {
     const chunk = chunks[i]!;
     for (let j = 0; j < chunk.length; j += 2) path.push({ col: chunk[j]!, row: chunk[j + 1]! });

@@ -1,0 +1,132 @@
+/**
+ * Real Chromium (Debian's /usr/bin/chromium via playwright-core; never a downloaded browser):
+ * the worker generates on wasm and on WebGPU (SwiftShader, on the CPU) from the same seed and the
+ * outputs are compared; IndexedDB still holds the result after a reload.
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { createServer, type ViteDevServer } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WorkerRun } from './harness.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const HAVE_BROWSER = existsSync(CHROMIUM);
+// Under CI a missing browser is a failure, not a skip.
+if (!HAVE_BROWSER && process.env.CI === 'true') throw new Error(`CI=true but no browser at ${CHROMIUM}: install Debian's chromium (see .ci/run)`);
+
+/** Flags from DESIGN.md: quiet, no sandbox (root in containers), WebGPU through SwiftShader. */
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--disable-sync',
+  '--enable-unsafe-webgpu',
+  '--use-webgpu-adapter=swiftshader',
+  '--enable-features=Vulkan',
+];
+
+type Harness = {
+  viaWorker(device: string, request: object, cacheName: string | false): Promise<WorkerRun>;
+  rawSample(device: string, seed: number, steps: number): Promise<{ device: string; x: number[] }>;
+  hasWebGpu(): Promise<boolean>;
+  isolated(): boolean;
+};
+declare const harness: Harness;
+
+describe.skipIf(!HAVE_BROWSER)('in Chromium', () => {
+  let server: ViteDevServer;
+  let browser: Browser;
+  let page: Page;
+  let url: string;
+  const pageErrors: string[] = [];
+
+  async function open(): Promise<void> {
+    await page.goto(url);
+    await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready', null, { timeout: 120_000 });
+  }
+
+  beforeAll(async () => {
+    server = await createServer({ configFile: 'vite.config.ts', server: { port: 0, host: '127.0.0.1' }, logLevel: 'error' });
+    await server.listen();
+    url = `${server.resolvedUrls!.local[0]}tests/e2e/harness.html`;
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    page = await (await browser.newContext()).newPage();
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await open();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('the page is cross-origin isolated (wasm threads) and has a WebGPU adapter', async () => {
+    expect(await page.evaluate(() => harness.isolated())).toBe(true);
+    expect(await page.evaluate(() => harness.hasWebGpu())).toBe(true);
+  });
+
+  it('the worker generates on wasm and on WebGPU from the same seed; outputs agree', async () => {
+    const request = { kind: 'sprite', seed: 3, count: 2, steps: 4 };
+    const wasm = await page.evaluate((r) => harness.viaWorker('wasm', r, false), request);
+    const webgpu = await page.evaluate((r) => harness.viaWorker('webgpu', r, false), request);
+    expect(wasm.errorMessage).toBeUndefined();
+    expect(webgpu.errorMessage).toBeUndefined();
+    expect(wasm.device).toBe('wasm');
+    expect(webgpu.device).toBe('webgpu');
+    expect(webgpu.bytes.length).toBe(wasm.bytes.length);
+    let maxByteDiff = 0;
+    let differing = 0;
+    wasm.bytes.forEach((v, i) => {
+      const d = Math.abs(v - webgpu.bytes[i]!);
+      maxByteDiff = Math.max(maxByteDiff, d);
+      if (d) differing++;
+    });
+
+    // The same comparison before decoding (floats), with guidance and the second-order sampler.
+    const a = await page.evaluate(() => harness.rawSample('wasm', 5, 6));
+    const b = await page.evaluate(() => harness.rawSample('webgpu', 5, 6));
+    expect([a.device, b.device]).toEqual(['wasm', 'webgpu']);
+    let maxFloatDiff = 0;
+    a.x.forEach((v, i) => (maxFloatDiff = Math.max(maxFloatDiff, Math.abs(v - b.x[i]!))));
+
+    const report = { date: new Date().toISOString(), maxByteDiff, differingBytes: differing, totalBytes: wasm.bytes.length, maxFloatDiff, floats: a.x.length };
+    mkdirSync('test-results', { recursive: true });
+    writeFileSync('test-results/wasm-vs-webgpu.json', JSON.stringify(report, null, 1) + '\n');
+    console.log(`wasm vs WebGPU: ${JSON.stringify(report)}`);
+    expect(maxByteDiff).toBeLessThanOrEqual(2);
+    expect(differing / wasm.bytes.length).toBeLessThan(0.01);
+    expect(maxFloatDiff).toBeLessThan(1e-3);
+  });
+
+  it('IndexedDB holds the result after a reload', async () => {
+    const request = { kind: 'sprite', seed: 11, count: 3 };
+    const first = await page.evaluate((r) => harness.viaWorker('wasm', r, 'e2e-cache'), request);
+    expect(first.errorMessage).toBeUndefined();
+    expect(first.cached).toBe(false);
+    await page.reload();
+    await open();
+    const second = await page.evaluate((r) => harness.viaWorker('wasm', r, 'e2e-cache'), request);
+    expect(second.cached).toBe(true);
+    expect(second.bytes).toEqual(first.bytes);
+    const stored = await page.evaluate(
+      () =>
+        new Promise<number>((resolve, reject) => {
+          const open = indexedDB.open('e2e-cache');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const req = open.result.transaction('results').objectStore('results').count();
+            req.onsuccess = () => resolve(req.result);
+          };
+        }),
+    );
+    expect(stored).toBe(2); // the result and the LRU index
+  });
+
+  it('a bad request surfaces in the page as a named error', async () => {
+    const run = await page.evaluate(() => harness.viaWorker('wasm', { kind: 'sprite', count: 0 }, false));
+    expect(run.errorName).toBe('InvalidRequestError');
+    expect(run.errorMessage).toBe('count: must be an integer from 1 to 64 (got 0)');
+    expect(pageErrors).toEqual([]);
+  });
+});

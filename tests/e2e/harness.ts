@@ -1,0 +1,63 @@
+/**
+ * Browser-side helpers the e2e test drives through page.evaluate: the real worker client (its own
+ * module worker, onnxruntime-web inside) and, for a precise float comparison, the backend directly.
+ */
+import { createBackend, type Device } from '../../src/backend/onnx.ts';
+import { sampleBatch } from '../../src/sample.ts';
+import { loadBytes } from '../../src/models/source.ts';
+import { parseManifestText } from '../../src/models/manifest.ts';
+import { createWorkerClient } from '../../src/worker/client.ts';
+import type { GenerateRequest } from '../../src/request.ts';
+
+const MANIFEST = '/tests/fixtures/tiny/manifest.json';
+
+export interface WorkerRun {
+  device: string;
+  cached: boolean;
+  bytes: number[];
+  errorName?: string;
+  errorMessage?: string;
+}
+
+async function viaWorker(device: Device, request: GenerateRequest, cacheName: string | false): Promise<WorkerRun> {
+  const client = createWorkerClient({ manifest: MANIFEST, device, cache: cacheName === false ? false : { name: cacheName } });
+  try {
+    const result = await client.generate(request);
+    if (result.kind === 'level') throw new Error('expected images');
+    return { device: result.device, cached: result.cached, bytes: result.images.flatMap((i) => Array.from(i.data)) };
+  } catch (e) {
+    return { device, cached: false, bytes: [], errorName: (e as Error).name, errorMessage: (e as Error).message };
+  } finally {
+    await client.terminate();
+  }
+}
+
+/** The sampler output (floats, before decoding) on one device, on the main thread. */
+async function rawSample(device: Device, seed: number, steps: number): Promise<{ device: string; x: number[] }> {
+  const manifest = parseManifestText(await (await fetch(MANIFEST)).text());
+  const model = manifest.models[0]!;
+  const backend = createBackend({ device });
+  const session = await backend.session(model.sha256, () => loadBytes(new URL(model.file, new URL(MANIFEST, location.href))), model.file);
+  const { channels, height, width } = model.layout;
+  const x = await sampleBatch(session.run, {
+    item: [channels, height, width],
+    seed,
+    streams: [0, 1],
+    labels: Int32Array.from([0, 1]),
+    nullClass: model.nullClass,
+    steps,
+    guidance: 2,
+    sampler: 'dpmpp2m',
+    eta: 0,
+  });
+  await backend.release();
+  return { device: session.device, x: Array.from(x) };
+}
+
+async function hasWebGpu(): Promise<boolean> {
+  const gpu = (navigator as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
+  return !!gpu && (await gpu.requestAdapter()) != null;
+}
+
+Object.assign(window, { harness: { viaWorker, rawSample, hasWebGpu, isolated: () => crossOriginIsolated } });
+document.getElementById('status')!.textContent = 'ready';
