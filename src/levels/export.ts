@@ -1,9 +1,13 @@
 /**
  * Level exporters: VGLC text (the training corpus's format), Tiled TMJ JSON, Phaser-ready 2-D
- * arrays and a coloured RGBA preview. Issue 4 extends these (paths drawn on previews etc.).
+ * arrays, a coloured RGBA/PNG preview with the playability checker's path drawn on it.
  */
+import { InvalidRequestError } from '../errors.ts';
 import type { LevelGrid, RgbaImage } from '../models/codecs.ts';
 import type { TileInfo } from '../models/manifest.ts';
+import { encodePng } from '../png.ts';
+import { isHazard } from './legend.ts';
+import type { Cell } from './playability.ts';
 
 /** Rows of tile indices, as Phaser's `make.tilemap({ data })` takes them. */
 export function toRows(level: LevelGrid): number[][] {
@@ -13,7 +17,16 @@ export function toRows(level: LevelGrid): number[][] {
 /** VGLC text: one line per row, one legend char per cell. */
 export function toVglc(level: LevelGrid): string {
   return toRows(level)
-    .map((row) => row.map((t) => level.legend[t]!.char).join(''))
+    .map((row, r) =>
+      row
+        .map((t, c) => {
+          // No fallback character: every printable one ('?' included) is a real tile.
+          const tile = level.legend[t];
+          if (!tile) throw new InvalidRequestError('level', `tile id ${t} at row ${r}, column ${c} is not in the legend (0..${level.legend.length - 1})`);
+          return tile.char;
+        })
+        .join(''),
+    )
     .join('\n')
     .concat('\n');
 }
@@ -37,19 +50,56 @@ export function tileColour(tile: TileInfo): [number, number, number] {
   return [(h >>> 16) & 255, (h >>> 8) & 255, h & 255];
 }
 
-/** One `cell` x `cell` coloured square per tile. */
-export function levelPreview(level: LevelGrid, cell = 8): RgbaImage {
+/**
+ * One `cell` x `cell` coloured square per tile; solid tiles get a darker rim (from 4 px up) so
+ * neighbours stay apart. `path` (the playability checker's cells) is drawn as a white line with a
+ * black outline through the cell centres; cells above the map are clipped.
+ */
+export function levelPreview(level: LevelGrid, cell = 8, path?: readonly Cell[]): RgbaImage {
   const width = level.cols * cell;
   const height = level.rows * cell;
   const data = new Uint8ClampedArray(width * height * 4);
   const colours = level.legend.map(tileColour);
+  const rims = colours.map(([r, g, b]) => [r * 0.6, g * 0.6, b * 0.6] as const);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
-      const [r, g, b] = colours[level.cells[Math.floor(y / cell) * level.cols + Math.floor(x / cell)]!]!;
+      const t = level.cells[Math.floor(y / cell) * level.cols + Math.floor(x / cell)]!;
+      const edge = cell >= 4 && (x % cell === 0 || y % cell === 0 || x % cell === cell - 1 || y % cell === cell - 1);
+      const [r, g, b] = edge && level.legend[t]?.solid ? rims[t]! : (colours[t] ?? [255, 0, 255]);
       data.set([r, g, b, 255], (y * width + x) * 4);
     }
   }
+  if (path && path.length > 0) drawPath(data, width, height, cell, path);
   return { width, height, data };
+}
+
+/** PNG bytes of `levelPreview` (fast-png; the same bytes in Node and browsers). */
+export function levelPreviewPng(level: LevelGrid, cell = 8, path?: readonly Cell[]): Uint8Array {
+  return encodePng(levelPreview(level, cell, path));
+}
+
+function drawPath(data: Uint8ClampedArray, width: number, height: number, cell: number, path: readonly Cell[]): void {
+  const centre = (p: Cell) => [p.col * cell + Math.floor(cell / 2), p.row * cell + Math.floor(cell / 2)] as const;
+  // Outline first (3x3 pen), then the line itself (1x1 pen, 2x2 from 8 px tiles up).
+  const pens: Array<[readonly [number, number, number], number, number]> = [[[0, 0, 0], -1, cell >= 8 ? 2 : 1], [[255, 255, 255], 0, cell >= 8 ? 1 : 0]];
+  for (const [[r, g, b], from, to] of pens) {
+    for (let i = 0; i < path.length; i++) {
+      const [x1, y1] = centre(path[i]!);
+      const [x0, y0] = i > 0 ? centre(path[i - 1]!) : [x1, y1];
+      const steps = Math.max(Math.abs(x1 - x0), Math.abs(y1 - y0), 1);
+      for (let s = 0; s <= steps; s++) {
+        const x = Math.round(x0 + ((x1 - x0) * s) / steps);
+        const y = Math.round(y0 + ((y1 - y0) * s) / steps);
+        for (let dy = from; dy <= to; dy++) {
+          for (let dx = from; dx <= to; dx++) {
+            const px = x + dx;
+            const py = y + dy;
+            if (px >= 0 && py >= 0 && px < width && py < height) data.set([r, g, b, 255], (py * width + px) * 4);
+          }
+        }
+      }
+    }
+  }
 }
 
 /** The legend as a one-row tileset image (for TMJ): tile i is the square at x = i * size. */
@@ -58,8 +108,13 @@ export function legendTileset(legend: TileInfo[], size = 16): RgbaImage {
   return levelPreview(level, size);
 }
 
-/** Tiled map JSON (TMJ, format 1.10). `tilesetImage` is the path Tiled will load the tileset image from. */
-export function toTmj(level: LevelGrid, tilesetImage: string, tileSize = 16): object {
+/**
+ * Tiled map JSON (TMJ, format 1.10; https://doc.mapeditor.org/en/stable/reference/json-map-format/):
+ * orthogonal, one tile layer, one embedded tileset with tilecount = legend size whose tiles carry
+ * `char`, `name`, `solid` and `hazard` properties. `tilesetImage` is the path Tiled will load the
+ * tileset image from (write `legendTileset` there); `properties` become map properties.
+ */
+export function toTmj(level: LevelGrid, tilesetImage: string, tileSize = 16, properties: Record<string, string | number | boolean> = {}): object {
   return {
     type: 'map',
     version: '1.10',
@@ -73,6 +128,11 @@ export function toTmj(level: LevelGrid, tilesetImage: string, tileSize = 16): ob
     tileheight: tileSize,
     nextlayerid: 2,
     nextobjectid: 1,
+    properties: Object.entries(properties).map(([name, value]) => ({
+      name,
+      type: typeof value === 'boolean' ? 'bool' : typeof value === 'number' ? (Number.isInteger(value) ? 'int' : 'float') : 'string',
+      value,
+    })),
     layers: [
       {
         id: 1,
@@ -107,6 +167,7 @@ export function toTmj(level: LevelGrid, tilesetImage: string, tileSize = 16): ob
             { name: 'char', type: 'string', value: t.char },
             { name: 'name', type: 'string', value: t.name },
             { name: 'solid', type: 'bool', value: t.solid },
+            { name: 'hazard', type: 'bool', value: isHazard(t) },
           ],
         })),
       },

@@ -1,0 +1,487 @@
+/**
+ * Playability of a platformer level: can small Mario get from solid ground at the left edge to the
+ * rightmost column? A breadth-first search over standing positions, where the moves are walking
+ * one tile and jump arcs traced from classic SMB movement numbers (see SMB_PHYSICS).
+ *
+ * Model (tile resolution, small Mario = one tile):
+ * - Solid tiles (legend `solid`) block in every direction; Mario stands on them.
+ * - Hazards (legend `hazard`, i.e. enemies `E`) kill on touch from the side or below. Falling onto
+ *   one from above is a stomp: Mario bounces and may take off again from the cell above it (SMB
+ *   gives a stomp the same upward speed as a jump). Enemies do not move in this model.
+ * - Falling below the bottom row is death (a gap). Above the top row is open sky.
+ * - The horizontal cell is the one under Mario's centre; the vertical cell is the one just above
+ *   his feet. So he lands on a platform only once his centre is over it (a real 12-px hitbox may
+ *   overhang ~0.4 tile), and clears a wall only once his feet are fully above it.
+ * - Air speed is constant through a jump (SMB allows some air steering; several speeds are tried
+ *   instead). Releasing the jump button early gives lower arcs, as in SMB.
+ * - A fast jump needs a run-up: tiles walked rightwards on the ground, or the speed kept from
+ *   landing a fast jump. Leftward moves are walking-pace only.
+ * - Not modelled: moving lifts and springboards, vines, bullets from cannons, piranha plants in
+ *   pipes, enemy movement, power-ups (big Mario's height, breaking bricks).
+ */
+import { isHazard, type LevelGrid } from './legend.ts';
+
+export interface Cell {
+  col: number;
+  /** Row 0 is the top; negative rows are the open sky above the map. */
+  row: number;
+}
+
+export interface PlayabilityResult {
+  playable: boolean;
+  /** Cells Mario's body passes through, start first; on failure, the way to the furthest cell. */
+  path: Cell[];
+  /** The furthest column reached safely (width - 1 when playable, -1 when there is no start). */
+  reachedColumn: number;
+  /** One line: why it is (not) playable, naming the column where it got stuck. */
+  reason: string;
+  start: Cell | null;
+}
+
+/** One take-off class of SMB's jump tables (indexed by horizontal speed at take-off). */
+export interface JumpClass {
+  /** Lowest take-off speed (px/frame) that gets this class. */
+  minSpeed: number;
+  /** Initial upward speed, px/frame. */
+  initialSpeed: number;
+  /** Gravity while rising with the button held, px/frame². */
+  holdGravity: number;
+  /** Gravity once falling or the button is released, px/frame². */
+  fallGravity: number;
+}
+
+export interface JumpPhysics {
+  tilePx: number;
+  maxFallSpeed: number;
+  /** Constant horizontal air speeds tried, px/frame. */
+  airSpeeds: readonly number[];
+  /** Tiles of rightward run-up needed before each air speed is available (same order). */
+  runUpTiles: readonly number[];
+  jumpClasses: readonly JumpClass[];
+  /** Frames the jump button is held (Infinity = until the apex): short hops to full jumps. */
+  holdFrames: readonly number[];
+}
+
+/**
+ * Classic SMB movement, 60 frames/s, 16-px tiles. The constants are the game's own tables as the
+ * community disassembly of SMB (doppelganger's SMBDIS.ASM: PlayerYSpdData, JumpMForceData,
+ * FallMForceData, the walk/run speed caps $18/$28 in 1/16 px) lists them; the run-up lengths are
+ * v²/2a with SMB's running acceleration (~0.056 px/frame²), rounded down because Mario keeps
+ * accelerating in the air. What they give in this model (asserted in tests/levels):
+ * - a standing or walking jump rises 4 tiles (64 px), a running jump 5 tiles (80 px);
+ * - on flat ground Mario clears a gap of 4 tiles at walking speed and up to 8 at full run
+ *   (a 3-tile run-up). Tile-based checkers in the literature (VGLC's path annotations,
+ *   Summerville & Mateas 2016) use a 4-high, ~4-wide jump; the A* agent of the Mario AI
+ *   framework (Baumgarten), which MarioGPT uses, runs the real game physics and clears as much
+ *   as here. Pass `{ physics: WALKING_PHYSICS }` for the cautious 4-wide variant.
+ */
+export const SMB_PHYSICS: JumpPhysics = {
+  tilePx: 16,
+  maxFallSpeed: 4,
+  airSpeeds: [0, 0.5, 1, 1.5, 2, 2.5],
+  runUpTiles: [0, 0, 0, 1, 2, 3],
+  jumpClasses: [
+    { minSpeed: 0, initialSpeed: 4, holdGravity: 0x20 / 256, fallGravity: 0x70 / 256 },
+    { minSpeed: 0x10 / 16, initialSpeed: 4, holdGravity: 0x1e / 256, fallGravity: 0x60 / 256 },
+    { minSpeed: 0x19 / 16, initialSpeed: 5, holdGravity: 0x28 / 256, fallGravity: 0x90 / 256 },
+  ],
+  holdFrames: [0, 4, 8, 12, 16, 20, 24, Infinity],
+};
+
+/** SMB physics without running jumps: at most walking speed (1.5 px/frame) in the air. */
+export const WALKING_PHYSICS: JumpPhysics = {
+  ...SMB_PHYSICS,
+  airSpeeds: SMB_PHYSICS.airSpeeds.slice(0, 4),
+  runUpTiles: SMB_PHYSICS.runUpTiles.slice(0, 4),
+};
+
+export interface PlayabilityOptions {
+  physics?: JumpPhysics;
+  /** Mario starts on the lowest ground in the first `startColumns` columns (default 3). */
+  startColumns?: number;
+}
+
+/** An arc as unit cell steps from the take-off cell; `falling[i]` = moving down at step i. */
+interface Arc {
+  dx: Int8Array;
+  dy: Int8Array;
+  falling: Uint8Array;
+  /** Index into physics.airSpeeds (sets the run-up kept after landing). */
+  speed: number;
+  direction: 1 | -1;
+}
+
+interface ArcTable {
+  /** jumps[speed][direction === 1 ? 0 : 1]: every hold variant, duplicates removed. */
+  jumps: Arc[][][];
+  /** falls[speed][dir]: dropping from rest vertically (walking off a ledge, a head bump). */
+  falls: Arc[][];
+  maxRunUp: number;
+}
+
+/** Rows of open sky tracked above the map (a 5-tile jump from the top row stays inside). */
+const SKY_ROWS = 6;
+/** Arcs are traced until they have dropped this far below take-off: always off the map. */
+const MAX_DROP = 40;
+
+function jumpClassFor(physics: JumpPhysics, speed: number): JumpClass {
+  let chosen = physics.jumpClasses[0]!;
+  for (const jc of physics.jumpClasses) if (speed >= jc.minSpeed) chosen = jc;
+  return chosen;
+}
+
+/** Trace Mario's centre (x) and feet (y) frame by frame and keep each change of cell. */
+function traceArc(physics: JumpPhysics, speedIndex: number, direction: 1 | -1, upward: number, holdFrames: number): Arc {
+  const vx = physics.airSpeeds[speedIndex]! * direction;
+  const jc = jumpClassFor(physics, Math.abs(vx));
+  let x = 0.5;
+  let feet = 1;
+  let vy = -upward;
+  let col = 0;
+  let row = 0;
+  const dx: number[] = [];
+  const dy: number[] = [];
+  const falling: number[] = [];
+  for (let frame = 0; row < MAX_DROP; frame++) {
+    const holding = frame < holdFrames && vy < 0;
+    x += vx / physics.tilePx;
+    feet += vy / physics.tilePx;
+    vy = Math.min(physics.maxFallSpeed, vy + (holding ? jc.holdGravity : jc.fallGravity));
+    const newCol = Math.floor(x);
+    const newRow = Math.ceil(feet) - 1;
+    if (newCol !== col || newRow !== row) {
+      dx.push(newCol - col);
+      dy.push(newRow - row);
+      falling.push(vy > 0 ? 1 : 0);
+      col = newCol;
+      row = newRow;
+    }
+    if (frame > 10_000) break; // a zero-gravity physics table would never come down
+  }
+  return { dx: Int8Array.from(dx), dy: Int8Array.from(dy), falling: Uint8Array.from(falling), speed: speedIndex, direction };
+}
+
+function arcKey(arc: Arc): string {
+  return `${arc.dx.join(',')}|${arc.dy.join(',')}|${arc.falling.join('')}`;
+}
+
+const arcTables = new WeakMap<JumpPhysics, ArcTable>();
+
+function arcTable(physics: JumpPhysics): ArcTable {
+  const cached = arcTables.get(physics);
+  if (cached) return cached;
+  const jumps: Arc[][][] = [];
+  const falls: Arc[][] = [];
+  const seen = new Set<string>();
+  physics.airSpeeds.forEach((speed, s) => {
+    const byDirection: Arc[][] = [[], []];
+    const fallByDirection: Arc[] = [];
+    for (const direction of [1, -1] as const) {
+      const jc = jumpClassFor(physics, speed);
+      for (const hold of physics.holdFrames) {
+        const arc = traceArc(physics, s, direction, jc.initialSpeed, hold);
+        const key = `${s}:${arcKey(arc)}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        byDirection[direction === 1 ? 0 : 1]!.push(arc);
+      }
+      fallByDirection.push(traceArc(physics, s, direction, 0, 0));
+    }
+    jumps.push(byDirection);
+    falls.push(fallByDirection);
+  });
+  const table = { jumps, falls, maxRunUp: Math.max(...physics.runUpTiles) };
+  arcTables.set(physics, table);
+  return table;
+}
+
+const SOLID = 1;
+const HAZARD = 2;
+
+/** Border rows/columns around the map in `cellFlags`, so lookups need no bounds checks. */
+const TOP = SKY_ROWS + 1;
+const BOTTOM = 2;
+
+/**
+ * Per-cell flags with borders: a solid ceiling row above SKY_ROWS of open sky, a solid wall left
+ * of column 0, open pit rows below the map, and an open column right of it (never entered: the
+ * search stops on reaching the last column). Row r, column c is at (r + TOP) * (width + 2) + c + 1.
+ */
+function cellFlags(grid: LevelGrid): Uint8Array {
+  const byId = grid.legend.map((tile) => (tile.solid ? SOLID : isHazard(tile) ? HAZARD : 0));
+  const stride = grid.cols + 2;
+  const flags = new Uint8Array((TOP + grid.rows + BOTTOM) * stride);
+  flags.fill(SOLID, 0, stride);
+  for (let r = -SKY_ROWS; r < grid.rows + BOTTOM; r++) flags[(r + TOP) * stride] = SOLID;
+  for (let r = 0; r < grid.rows; r++) {
+    for (let c = 0; c < grid.cols; c++) flags[(r + TOP) * stride + c + 1] = byId[grid.cells[r * grid.cols + c]!] ?? 0;
+  }
+  return flags;
+}
+
+const STAND = 0;
+const BOUNCE = 1;
+type Outcome = 'land' | 'stomp' | 'goal' | 'dead';
+
+/** Does Mario, with the given physics, get across? See the module comment for the model. */
+export function checkPlayability(grid: LevelGrid, options: PlayabilityOptions = {}): PlayabilityResult {
+  const physics = options.physics ?? SMB_PHYSICS;
+  const startColumns = options.startColumns ?? 3;
+  const { cols: width, rows: height } = grid;
+  const table = arcTable(physics);
+  const flags = cellFlags(grid);
+  const runUps = table.maxRunUp + 1;
+  const rows = height + SKY_ROWS;
+
+  const stride = width + 2;
+  const flagAt = (col: number, row: number): number => flags[(row + TOP) * stride + col + 1]!;
+  const solidAt = (col: number, row: number) => (flagAt(col, row) & SOLID) !== 0;
+
+  const starts = findStarts(width, height, startColumns, flagAt);
+  const start = starts[0];
+  if (!start) {
+    return { playable: false, path: [], reachedColumn: -1, reason: `no ground to start on in the first ${startColumns} columns`, start: null };
+  }
+
+  const stateCount = rows * width * runUps * 2;
+  const parent = new Int32Array(stateCount).fill(-1);
+  const segments: (number[] | undefined)[] = new Array(stateCount);
+  // One FIFO per run-up, fastest first: a cell reached again with more run-up supersedes the
+  // slower entry before it is expanded, which keeps re-expansions rare.
+  const queues = Array.from({ length: runUps }, () => ({ items: new Int32Array(rows * width * 2), head: 0, tail: 0 }));
+  let lastQueued = -1;
+  const stateId = (col: number, row: number, runUp: number, kind: number) => (((row + SKY_ROWS) * width + col) * runUps + runUp) * 2 + kind;
+
+  let best = { col: start.col, state: -1, cells: [start.col, start.row] };
+  let goal: { state: number; cells: number[] } | null = null;
+  const scratch: number[] = [];
+
+  // A state with more run-up allows every move of one with less, so a cell is (re)queued only
+  // when it is reached with more run-up than before: at most maxRunUp + 1 times per cell and kind.
+  const bestRunUp = new Int8Array(rows * width * 2).fill(-1);
+  const discover = (from: number, col: number, row: number, runUp: number, kind: number) => {
+    const slot = ((row + SKY_ROWS) * width + col) * 2 + kind;
+    if (bestRunUp[slot]! >= runUp) return;
+    bestRunUp[slot] = runUp;
+    const id = stateId(col, row, runUp, kind);
+    parent[id] = from;
+    segments[id] = scratch.slice();
+    const q = queues[runUp]!;
+    q.items[q.tail++] = id;
+    lastQueued = id;
+  };
+
+  // Landing on an enemy kills it: Mario may bounce off (take off again from above it) or, where
+  // the enemy stood on ground, carry on from the enemy's cell.
+  const arrive = (from: number, outcome: Outcome, runUp: number) => {
+    if (outcome === 'land') discover(from, landing.col, landing.row, runUp, STAND);
+    else if (outcome === 'stomp') {
+      discover(from, landing.col, landing.row, runUp, BOUNCE);
+      if (solidAt(landing.col, landing.row + 2)) discover(from, landing.col, landing.row + 1, runUp, STAND);
+    }
+  };
+
+  // Records a cell Mario entered safely; returns true when it is the goal column.
+  const enter = (from: number, col: number, row: number): boolean => {
+    scratch.push(col, row);
+    if (col > best.col) best = { col, state: from, cells: scratch.slice() };
+    return col === width - 1;
+  };
+
+  /** Follow an arc from (col, row); on success `scratch` holds the cells and `landing` the end. */
+  const landing = { col: 0, row: 0 };
+  const follow = (from: number, arc: Arc, col: number, row: number): Outcome => {
+    let c = col;
+    let r = row;
+    let current = arc;
+    for (let i = 0; i < current.dx.length; i++) {
+      if (current.falling[i]) {
+        const below = flagAt(c, r + 1);
+        if (below & SOLID) return settle(c, r, 'land');
+        if (below & HAZARD && r + 1 < height) return settle(c, r, 'stomp');
+      }
+      const dx = current.dx[i]!;
+      const dy = current.dy[i]!;
+      let nc = c + dx;
+      let nr = r + dy;
+      if (dx !== 0 && dy !== 0) {
+        // A diagonal step squeezes past a corner only if one of the two orthogonal cells is open.
+        if (solidAt(nc, nr) || (solidAt(nc, r) && solidAt(c, nr))) {
+          if (!solidAt(c, nr)) nc = c; // slide along a wall
+          else if (!solidAt(nc, r)) nr = r; // blocked vertically
+          else { nc = c; nr = r; }
+        }
+      } else if (solidAt(nc, nr)) {
+        if (dx !== 0) nc = c;
+        else nr = r;
+      }
+      if (nr === r && dy < 0) {
+        // Head bump: drop from here at the same air speed.
+        current = table.falls[arc.speed]![arc.direction === 1 ? 0 : 1]!;
+        i = -1;
+        if (nc === c) continue;
+      }
+      if (nr === r && dy > 0) return settle(c, r, 'land');
+      if (nc === c && nr === r) continue;
+      c = nc;
+      r = nr;
+      if (r >= height) return 'dead';
+      if (flagAt(c, r) & HAZARD) return 'dead';
+      if (enter(from, c, r)) return 'goal';
+    }
+    return 'dead';
+  };
+  const settle = (c: number, r: number, outcome: Outcome): Outcome => {
+    landing.col = c;
+    landing.row = r;
+    return outcome;
+  };
+
+  const runUpAfter = (arc: Arc) => (arc.direction === 1 ? Math.min(table.maxRunUp, physics.runUpTiles[arc.speed]!) : 0);
+
+  const tryArc = (from: number, arc: Arc, col: number, row: number): boolean => {
+    scratch.length = 0;
+    const outcome = follow(from, arc, col, row);
+    if (outcome === 'goal') {
+      goal = { state: from, cells: scratch.slice() };
+      return true;
+    }
+    arrive(from, outcome, runUpAfter(arc));
+    return false;
+  };
+
+  const tryWalk = (from: number, col: number, row: number, direction: 1 | -1, runUp: number): boolean => {
+    const nc = col + direction;
+    const flag = flagAt(nc, row);
+    if (flag & (SOLID | HAZARD)) return false;
+    scratch.length = 0;
+    if (enter(from, nc, row)) {
+      goal = { state: from, cells: scratch.slice() };
+      return true;
+    }
+    const nextRunUp = direction === 1 ? Math.min(runUp + 1, table.maxRunUp) : 0;
+    if (solidAt(nc, row + 1)) {
+      discover(from, nc, row, nextRunUp, STAND);
+      return false;
+    }
+    // Walked off a ledge: fall at any air speed the run-up allows.
+    for (let s = 0; s < physics.airSpeeds.length; s++) {
+      if (physics.runUpTiles[s]! > nextRunUp) continue;
+      const fall = table.falls[s]![direction === 1 ? 0 : 1]!;
+      scratch.length = 0;
+      scratch.push(nc, row);
+      const outcome = follow(from, fall, nc, row);
+      if (outcome === 'goal') {
+        goal = { state: from, cells: scratch.slice() };
+        return true;
+      }
+      arrive(from, outcome, direction === 1 ? physics.runUpTiles[s]! : 0);
+    }
+    return false;
+  };
+
+  // Every standing spot in the first columns is a start (SMB2J draws its start castle in bricks,
+  // so the lowest spot can be walled in); ground level first, so paths prefer it.
+  for (const cell of starts) {
+    scratch.length = 0;
+    scratch.push(cell.col, cell.row);
+    discover(-1, cell.col, cell.row, 0, STAND);
+    if (cell.col === width - 1 && !goal) goal = { state: lastQueued, cells: [] };
+  }
+
+  const next = (): number => {
+    for (let runUp = runUps - 1; runUp >= 0; runUp--) {
+      const q = queues[runUp]!;
+      while (q.head < q.tail) {
+        const id = q.items[q.head++]!;
+        const slot = Math.floor(id / 2 / runUps) * 2 + (id % 2);
+        if (bestRunUp[slot] === runUp) return id;
+      }
+    }
+    return -1;
+  };
+
+  // Rightward moves of every reachable state come first; a state's leftward moves (walking back,
+  // jumping left) are tried only once nothing new is reachable without them. Most levels never
+  // need them, and they are a third of all arcs.
+  const leftPending: number[] = [];
+  search: while (!goal) {
+    let id = next();
+    const leftward = id < 0;
+    if (leftward) {
+      if (leftPending.length === 0) break;
+      id = leftPending.pop()!;
+    } else {
+      leftPending.push(id);
+    }
+    const kind = id % 2;
+    const runUp = Math.floor(id / 2) % runUps;
+    const cellIndex = Math.floor(id / 2 / runUps);
+    const col = cellIndex % width;
+    const row = Math.floor(cellIndex / width) - SKY_ROWS;
+    if (leftward) {
+      if (kind === STAND && tryWalk(id, col, row, -1, runUp)) break;
+      for (let s = 0; s < physics.airSpeeds.length; s++) {
+        if (physics.runUpTiles[s] !== 0) continue;
+        for (const arc of table.jumps[s]![1]!) if (tryArc(id, arc, col, row)) break search;
+      }
+      continue;
+    }
+    if (kind === STAND && tryWalk(id, col, row, 1, runUp)) break;
+    for (let s = 0; s < physics.airSpeeds.length; s++) {
+      if (physics.runUpTiles[s]! > runUp) continue;
+      for (const arc of table.jumps[s]![0]!) if (tryArc(id, arc, col, row)) break search;
+    }
+  }
+
+
+  const finish = goal as { state: number; cells: number[] } | null;
+  const end = finish ?? { state: best.state, cells: best.cells };
+  const path = buildPath(end.state, end.cells, parent, segments);
+  const from = path[0] ?? start;
+  if (finish) {
+    return { playable: true, path, reachedColumn: width - 1, reason: 'reached the rightmost column', start: from };
+  }
+  return { playable: false, path, reachedColumn: best.col, reason: stuckReason(best.col, width, height, flagAt), start: from };
+}
+
+/** Standing spots (open, not an enemy, solid below) in the first columns, lowest first. */
+function findStarts(width: number, height: number, startColumns: number, flagAt: (c: number, r: number) => number): Cell[] {
+  const starts: Cell[] = [];
+  for (let row = height - 2; row >= -1; row--) {
+    for (let col = 0; col < Math.min(startColumns, width); col++) {
+      const standable = (flagAt(col, row) & (SOLID | HAZARD)) === 0 && (flagAt(col, row + 1) & SOLID) !== 0;
+      if (standable) starts.push({ col, row });
+    }
+  }
+  return starts;
+}
+
+/** Cells from the start (the root state's segment is its own cell) to the end of `tailCells`. */
+function buildPath(state: number, tailCells: number[], parent: Int32Array, segments: (number[] | undefined)[]): Cell[] {
+  const chunks: number[][] = [tailCells];
+  for (let s = state; s >= 0; s = parent[s]!) chunks.push(segments[s] ?? []);
+  const path: Cell[] = [];
+  for (let i = chunks.length - 1; i >= 0; i--) {
+    const chunk = chunks[i]!;
+    for (let j = 0; j < chunk.length; j += 2) path.push({ col: chunk[j]!, row: chunk[j + 1]! });
+  }
+  return path;
+}
+
+/** Name what stops Mario after column `reached`: a pit, a wall, or enemies/ceilings. */
+function stuckReason(reached: number, width: number, height: number, flagAt: (c: number, r: number) => number): string {
+  let pit = 0;
+  for (let c = reached + 1; c < width; c++) {
+    let hasGround = false;
+    for (let r = 0; r < height; r++) if (flagAt(c, r) & SOLID) hasGround = true;
+    if (hasGround) break;
+    pit++;
+  }
+  const next = reached + 1;
+  if (pit > 0) return `stuck at column ${reached}: a gap of ${pit} column(s) with nothing to land on`;
+  let wallTop = height;
+  for (let r = height - 1; r >= 0 && flagAt(next, r) & SOLID; r--) wallTop = r;
+  if (wallTop < height) return `stuck at column ${reached}: column ${next} is blocked (solid from row ${wallTop} down), too high or too far to jump onto`;
+  return `stuck at column ${reached}: no safe landing after it (enemies, ceilings or gaps out of jump reach)`;
+}
