@@ -29,6 +29,7 @@ const CHROMIUM_ARGS = [
 type Harness = {
   viaWorker(device: string, request: object, cacheName: string | false): Promise<WorkerRun>;
   rawSample(device: string, seed: number, steps: number): Promise<{ device: string; x: number[] }>;
+  autoDevice(sabotage: string): Promise<{ device: string; warnings: string[] }>;
   hasWebGpu(): Promise<boolean>;
   isolated(): boolean;
 };
@@ -121,6 +122,18 @@ describe.skipIf(!HAVE_BROWSER)('in Chromium', () => {
         }),
     );
     expect(stored).toBe(2); // the result and the LRU index
+  });
+
+  it.each([
+    ['none', 'webgpu', 0],
+    ['no-adapter', 'wasm', 0],
+    ['device-fails', 'wasm', 1],
+  ] as const)("device 'auto' with WebGPU sabotaged as %s runs on %s", async (sabotage, expected, warnings) => {
+    await open(); // a fresh page: onnxruntime's WebGPU state is per page
+    const got = await page.evaluate((s) => harness.autoDevice(s), sabotage);
+    expect(got.device).toBe(expected);
+    expect(got.warnings).toHaveLength(warnings);
+    if (warnings) expect(got.warnings[0]).toMatch(/^fell back to wasm: webgpu: /);
   });
 
   it('a bad request surfaces in the page as a named error', async () => {

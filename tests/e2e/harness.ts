@@ -7,6 +7,7 @@ import { sampleBatch } from '../../src/sample.ts';
 import { loadBytes } from '../../src/models/source.ts';
 import { parseManifestText } from '../../src/models/manifest.ts';
 import { createWorkerClient } from '../../src/worker/client.ts';
+import { setLogger } from '../../src/log.ts';
 import type { GenerateRequest } from '../../src/request.ts';
 
 const MANIFEST = '/tests/fixtures/tiny/manifest.json';
@@ -54,10 +55,38 @@ async function rawSample(device: Device, seed: number, steps: number): Promise<{
   return { device: session.device, x: Array.from(x) };
 }
 
+/**
+ * Device 'auto' with WebGPU sabotaged first: no adapter at all, or an adapter whose device cannot
+ * be created (what a lost or blocklisted GPU looks like). Run on a fresh page: ORT's state is global.
+ */
+async function autoDevice(sabotage: 'none' | 'no-adapter' | 'device-fails'): Promise<{ device: string; warnings: string[] }> {
+  type Gpu = { requestAdapter(): Promise<{ requestDevice(): Promise<unknown> } | null> };
+  const gpu = (navigator as unknown as { gpu: Gpu }).gpu;
+  const original = gpu.requestAdapter.bind(gpu);
+  if (sabotage === 'no-adapter') gpu.requestAdapter = async () => null;
+  if (sabotage === 'device-fails')
+    gpu.requestAdapter = async () => {
+      const adapter = await original();
+      if (adapter) adapter.requestDevice = async () => Promise.reject(new Error('simulated device failure'));
+      return adapter;
+    };
+  const warnings: string[] = [];
+  setLogger({ warn: (m) => warnings.push(m), info: () => {} });
+  const manifest = parseManifestText(await (await fetch(MANIFEST)).text());
+  const model = manifest.models[0]!;
+  const backend = createBackend({ device: 'auto' });
+  const session = await backend.session(model.sha256, () => loadBytes(new URL(model.file, new URL(MANIFEST, location.href))), model.file);
+  // One real run, so a session that was created but cannot execute would show here.
+  const { channels: c, height: h, width: w } = model.layout;
+  await session.run({ x: new Float32Array(c * h * w), t: Float32Array.of(1), label: Int32Array.of(0), mask: new Float32Array(h * w), known: new Float32Array(c * h * w), shape: [1, c, h, w] });
+  await backend.release();
+  return { device: session.device, warnings };
+}
+
 async function hasWebGpu(): Promise<boolean> {
   const gpu = (navigator as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
   return !!gpu && (await gpu.requestAdapter()) != null;
 }
 
-Object.assign(window, { harness: { viaWorker, rawSample, hasWebGpu, isolated: () => crossOriginIsolated } });
+Object.assign(window, { harness: { viaWorker, rawSample, autoDevice, hasWebGpu, isolated: () => crossOriginIsolated } });
 document.getElementById('status')!.textContent = 'ready';
