@@ -1,3 +1,4 @@
+/// <reference types="vitest/config" />
 import { defineConfig } from 'vite';
 
 // Threads in onnxruntime-web need SharedArrayBuffer, which browsers only grant to
@@ -15,4 +16,17 @@ export default defineConfig({
   optimizeDeps: { exclude: ['onnxruntime-web'] },
   worker: { format: 'es' },
   build: { target: 'es2022' },
+  test: {
+    // Two cores on the dev/CI machine, shared with model training: one worker, generous timeouts.
+    maxWorkers: 1,
+    projects: [
+      {
+        test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], environment: 'node', testTimeout: 60_000 },
+      },
+      {
+        // Real Chromium through playwright-core; the tests start their own Vite server.
+        test: { name: 'e2e', include: ['tests/e2e/**/*.test.ts'], environment: 'node', testTimeout: 300_000, hookTimeout: 120_000 },
+      },
+    ],
+  },
 });
