@@ -29,9 +29,12 @@ export interface Cell {
 
 export interface PlayabilityResult {
   playable: boolean;
-  /** Cells Mario's body passes through, start first; on failure, the way to the furthest cell. */
+  /**
+   * Cells Mario passes through, start first (a stomped enemy's cell included); on failure, the
+   * way to the furthest spot he can stand on.
+   */
   path: Cell[];
-  /** The furthest column reached safely (width - 1 when playable, -1 when there is no start). */
+  /** The furthest column Mario can stand in (cols - 1 when playable, -1 when there is no start). */
   reachedColumn: number;
   /** One line: why it is (not) playable, naming the column where it got stuck. */
   reason: string;
@@ -252,7 +255,8 @@ export function checkPlayability(grid: LevelGrid, options: PlayabilityOptions = 
   let lastQueued = -1;
   const stateId = (col: number, row: number, runUp: number, kind: number) => (((row + SKY_ROWS) * width + col) * runUps + runUp) * 2 + kind;
 
-  let best = { col: start.col, state: -1, cells: [start.col, start.row] };
+  // The furthest standing spot (where a failed search's path ends).
+  let best = { col: start.col, state: -1 };
   let goal: { state: number; cells: number[] } | null = null;
   const scratch: number[] = [];
 
@@ -264,6 +268,7 @@ export function checkPlayability(grid: LevelGrid, options: PlayabilityOptions = 
     if (bestRunUp[slot]! >= runUp) return;
     bestRunUp[slot] = runUp;
     const id = stateId(col, row, runUp, kind);
+    if (col > best.col || best.state < 0) best = { col: Math.max(col, best.col), state: id };
     parent[id] = from;
     segments[id] = scratch.slice();
     const q = queues[runUp]!;
@@ -277,14 +282,17 @@ export function checkPlayability(grid: LevelGrid, options: PlayabilityOptions = 
     if (outcome === 'land') discover(from, landing.col, landing.row, runUp, STAND);
     else if (outcome === 'stomp') {
       discover(from, landing.col, landing.row, runUp, BOUNCE);
-      if (solidAt(landing.col, landing.row + 2)) discover(from, landing.col, landing.row + 1, runUp, STAND);
+      if (solidAt(landing.col, landing.row + 2)) {
+        scratch.push(landing.col, landing.row + 1); // the path shows Mario landing on the enemy
+        discover(from, landing.col, landing.row + 1, runUp, STAND);
+        scratch.length -= 2;
+      }
     }
   };
 
-  // Records a cell Mario entered safely; returns true when it is the goal column.
-  const enter = (from: number, col: number, row: number): boolean => {
+  // Records a cell Mario passes through; returns true when it is the goal column.
+  const enter = (col: number, row: number): boolean => {
     scratch.push(col, row);
-    if (col > best.col) best = { col, state: from, cells: scratch.slice() };
     return col === width - 1;
   };
 
@@ -327,7 +335,7 @@ export function checkPlayability(grid: LevelGrid, options: PlayabilityOptions = 
       r = nr;
       if (r >= height) return 'dead';
       if (flagAt(c, r) & HAZARD) return 'dead';
-      if (enter(from, c, r)) return 'goal';
+      if (enter(c, r)) return 'goal';
     }
     return 'dead';
   };
@@ -355,7 +363,7 @@ export function checkPlayability(grid: LevelGrid, options: PlayabilityOptions = 
     const flag = flagAt(nc, row);
     if (flag & (SOLID | HAZARD)) return false;
     scratch.length = 0;
-    if (enter(from, nc, row)) {
+    if (enter(nc, row)) {
       goal = { state: from, cells: scratch.slice() };
       return true;
     }
@@ -436,13 +444,14 @@ export function checkPlayability(grid: LevelGrid, options: PlayabilityOptions = 
 
 
   const finish = goal as { state: number; cells: number[] } | null;
-  const end = finish ?? { state: best.state, cells: best.cells };
+  const end = finish ?? { state: best.state, cells: [] };
   const path = buildPath(end.state, end.cells, parent, segments);
   const from = path[0] ?? start;
   if (finish) {
     return { playable: true, path, reachedColumn: width - 1, reason: 'reached the rightmost column', start: from };
   }
-  return { playable: false, path, reachedColumn: best.col, reason: stuckReason(best.col, width, height, flagAt), start: from };
+  const stuckAt = path.at(-1) ?? start;
+  return { playable: false, path, reachedColumn: best.col, reason: stuckReason(stuckAt.col, stuckAt.row, width, height, flagAt), start: from };
 }
 
 /** Standing spots (open, not an enemy, solid below) in the first columns, lowest first. */
@@ -469,19 +478,23 @@ function buildPath(state: number, tailCells: number[], parent: Int32Array, segme
   return path;
 }
 
-/** Name what stops Mario after column `reached`: a pit, a wall, or enemies/ceilings. */
-function stuckReason(reached: number, width: number, height: number, flagAt: (c: number, r: number) => number): string {
-  let pit = 0;
-  for (let c = reached + 1; c < width; c++) {
-    let hasGround = false;
-    for (let r = 0; r < height; r++) if (flagAt(c, r) & SOLID) hasGround = true;
-    if (hasGround) break;
-    pit++;
+/** Name what stops Mario standing at (row, col): a wall, or how far off the next foothold is. */
+function stuckReason(col: number, row: number, width: number, height: number, flagAt: (c: number, r: number) => number): string {
+  const solid = (c: number, r: number) => (flagAt(c, r) & SOLID) !== 0;
+  const prefix = `stuck at column ${col}`;
+  if (solid(col + 1, row)) {
+    let top = row;
+    while (top - 1 >= 0 && solid(col + 1, top - 1)) top--;
+    return `${prefix}: a wall ${row - top + 1} tile(s) high in column ${col + 1}, too high to jump onto`;
   }
-  const next = reached + 1;
-  if (pit > 0) return `stuck at column ${reached}: a gap of ${pit} column(s) with nothing to land on`;
-  let wallTop = height;
-  for (let r = height - 1; r >= 0 && flagAt(next, r) & SOLID; r--) wallTop = r;
-  if (wallTop < height) return `stuck at column ${reached}: column ${next} is blocked (solid from row ${wallTop} down), too high or too far to jump onto`;
-  return `stuck at column ${reached}: no safe landing after it (enemies, ceilings or gaps out of jump reach)`;
+  if (flagAt(col + 1, row) & HAZARD) return `${prefix}: an enemy in column ${col + 1} with no room to jump over or onto it`;
+  for (let c = col + 1; c < width; c++) {
+    let foothold = -1;
+    for (let r = height - 2; r >= -1 && foothold < 0; r--) if (solid(c, r + 1) && !solid(c, r)) foothold = r;
+    if (foothold < 0) continue;
+    const rise = row - foothold;
+    const level = rise > 0 ? `${rise} tile(s) higher` : rise < 0 ? `${-rise} tile(s) lower` : 'at the same height';
+    return `${prefix}: the next ground is ${c - col} column(s) on and ${level}, out of jump reach (or guarded by enemies)`;
+  }
+  return `${prefix}: no ground to the right`;
 }

@@ -178,10 +178,13 @@ export function findBrokenStructures(grid: LevelGrid): BrokenStructure[] {
 export function repairStructures(grid: LevelGrid): LevelGrid {
   requireSmbLegend(grid);
   const out = cloneGrid(grid);
-  pairPipePieces(out, TILE.pipeTopLeft, TILE.pipeTopRight);
-  pairPipePieces(out, TILE.pipeLeft, TILE.pipeRight);
-  for (const run of pipeRuns(out)) repairPipeRun(out, run);
-  for (const run of cannonRuns(out)) repairCannonRun(out, run);
+  // A second pass catches knock-on effects (a pipe resting on a cannon that was just removed).
+  for (let pass = 0; pass < 4 && findBrokenStructures(out).length > 0; pass++) {
+    pairPipePieces(out, TILE.pipeTopLeft, TILE.pipeTopRight);
+    pairPipePieces(out, TILE.pipeLeft, TILE.pipeRight);
+    for (const run of pipeRuns(out)) repairPipeRun(out, run);
+    for (const run of cannonRuns(out)) repairCannonRun(out, run);
+  }
   return out;
 }
 
