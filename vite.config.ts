@@ -21,7 +21,8 @@ export default defineConfig({
     maxWorkers: 1,
     projects: [
       {
-        test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], environment: 'node', testTimeout: 60_000 },
+        // Every Node test folder (tests/unit, tests/levels, ...); the browser suite is its own project.
+        test: { name: 'unit', include: ['tests/**/*.test.ts'], exclude: ['tests/e2e/**', '**/node_modules/**'], environment: 'node', testTimeout: 60_000 },
       },
       {
         // Real Chromium through playwright-core; the tests start their own Vite server.

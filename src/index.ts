@@ -3,7 +3,7 @@
  */
 
 // Generation: the one path (validate -> cache -> queue -> sample -> decode)
-export { createRuntime, defaultManifestUrl } from './runtime.ts';
+export { generate, createRuntime, defaultManifestUrl } from './runtime.ts';
 export type { Runtime, RuntimeOptions, GenerateOptions, GenerateResult, ImageResult, LevelResult, Progress, ModelSummary } from './runtime.ts';
 export { normalizeRequest, canonicalRequest, SAMPLERS, MAX_COUNT } from './request.ts';
 export type { GenerateRequest, NormalizedRequest } from './request.ts';

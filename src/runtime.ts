@@ -229,3 +229,14 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
   };
   return runtime;
 }
+
+let defaultRuntime: Runtime | undefined;
+
+/**
+ * `generate(request)` on a default runtime made on first use (package manifest, device 'auto',
+ * IndexedDB cache where there is one): the short path for scripts and simple pages.
+ */
+export function generate(request: GenerateRequest, options?: GenerateOptions): Promise<GenerateResult> {
+  defaultRuntime ??= createRuntime();
+  return defaultRuntime.generate(request, options);
+}

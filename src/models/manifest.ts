@@ -49,6 +49,8 @@ const modelEntry = z
     seamless: z.boolean(),
     card: z.string().nullable().optional(),
     sheet: z.string().nullable().optional(),
+    /** Written by models/export.py for information (training steps, minutes, machines); unused at runtime. */
+    training: z.looseObject({ steps: z.number().int().nonnegative(), minutes: z.number().nonnegative(), machines: z.array(z.unknown()) }).optional(),
   })
   .superRefine((m, ctx) => {
     if (m.nullClass !== m.classes.length)

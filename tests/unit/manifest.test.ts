@@ -12,6 +12,14 @@ describe('manifest schema', () => {
     expect(m.models[0]!.id).toBe('tiny');
   });
 
+  it('accepts the training record models/export.py adds', () => {
+    const m = fixtureManifestJson();
+    model(m).training = { steps: 9000, minutes: 120.5, machines: ['2-core'] };
+    expect(parseManifest(m).models[0]!.training?.steps).toBe(9000);
+    model(m).training = { steps: 'many', minutes: 1, machines: [] };
+    expect(() => parseManifest(m)).toThrow(/models\[0\]\.training\.steps/);
+  });
+
   it('accepts a level model with a legend', () => {
     const m = fixtureManifestJson();
     levelManifest(m);

@@ -1,6 +1,8 @@
 /** The one generate path on the fixture model: determinism, decoding, abort, queue, bad requests. */
 import { describe, expect, it } from 'vitest';
-import { AbortError, InvalidRequestError } from '../../src/errors.ts';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { AbortError, InvalidRequestError, ModelLoadError } from '../../src/errors.ts';
 import { createRuntime, type GenerateResult, type ImageResult } from '../../src/runtime.ts';
 import { FIXTURE_MANIFEST, levelManifest, tempModelDir } from '../helpers/fixture.ts';
 
@@ -184,5 +186,19 @@ describe('bad requests are InvalidRequestErrors naming the field and the valid v
     const level = createRuntime({ manifest, cache: false });
     await expect(level.generate({ kind: 'level', width: 300 })).rejects.toThrow(/^width: must be an integer from 16 to 16 \(got 300\)$/);
     await expect(level.generate({ kind: 'level', palette: 4 })).rejects.toThrow(/^palette: only applies to sprites/);
+  });
+});
+
+describe('the public entry', () => {
+  it('exports one generate path and the named errors', async () => {
+    const api = await import('../../src/index.ts');
+    for (const name of ['generate', 'createRuntime', 'createCache', 'sampleDdim', 'sampleDpmpp2m', 'parseManifest', 'InvalidRequestError', 'ModelLoadError', 'ModelIntegrityError', 'BackendError', 'AbortError'])
+      expect(typeof (api as Record<string, unknown>)[name], name).toBe('function');
+    // The default runtime reads the package manifest; without trained models that is a ModelLoadError
+    // naming the file, with them the bad count is an InvalidRequestError.
+    const hasModels = existsSync(fileURLToPath(api.defaultManifestUrl()));
+    const error = await api.generate({ kind: 'sprite', count: 0 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(hasModels ? InvalidRequestError : ModelLoadError);
+    expect((error as Error).message).toMatch(hasModels ? /^count: / : /^manifest\.json: cannot read .*models\/manifest\.json/);
   });
 });
