@@ -9,7 +9,7 @@
  *   and bodies `[]` elsewhere. Upright pipes (top uppermost) stand on solid ground (any solid
  *   tile that is not a pipe piece, under both columns), on the bottom of the map, or sit in a
  *   platform (solid on both sides of the lowest row). Hanging pipes (top lowest) are anchored the
- *   same way at their upper end, or at the top of the map.
+ *   same way at their upper end (the top of the map does not count: it is open sky).
  * - A cannon is a vertical run of `B`/`b` that starts with `B` (stacked cannons are one run) and
  *   rests on a solid tile or the bottom of the map.
  */
@@ -88,8 +88,8 @@ function anchoredBelow(grid: LevelGrid, run: PipeRun): boolean {
 }
 
 function anchoredAbove(grid: LevelGrid, run: PipeRun): boolean {
+  // The top edge is no anchor: unlike the bottom row, row 0 is open sky in every training level.
   const above = run.first - 1;
-  if (above < 0) return true;
   if (isFooting(grid, above, run.col) && isFooting(grid, above, run.col + 1)) return true;
   return isFooting(grid, run.first, run.col - 1) && isFooting(grid, run.first, run.col + 2);
 }
@@ -230,13 +230,17 @@ function repairPipeRun(grid: LevelGrid, run: PipeRun): void {
   for (let row = run.first; row <= run.last; row++) if (isTopPair(grid, row, col)) fixed.tops.push(row);
   if (pipeRunProblem(grid, fixed) === null) return;
 
-  // Not anchored: extend away from the top to solid ground or the map edge, or remove the pipe.
+  // Not anchored: extend away from the top to solid ground (or the bottom edge), or remove it.
   const upright = fixed.tops.includes(run.first);
   const step = upright ? 1 : -1;
   let end = upright ? run.last + 1 : run.first - 1;
   let added = 0;
   let extendable = true;
-  while (end >= 0 && end < grid.rows && !(isFooting(grid, end, col) && isFooting(grid, end, col + 1))) {
+  while (end < grid.rows && !(end >= 0 && isFooting(grid, end, col) && isFooting(grid, end, col + 1))) {
+    if (end < 0) {
+      extendable = false; // a hanging pipe cannot hang from the sky
+      break;
+    }
     if (!REPLACEABLE.has(tileAt(grid, end, col)) || !REPLACEABLE.has(tileAt(grid, end, col + 1))) {
       extendable = false; // half over a ledge, or into another structure
       break;
