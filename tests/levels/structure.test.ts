@@ -51,7 +51,7 @@ describe('findBrokenStructures', () => {
   });
 
   it('finds broken structures in only 4 of the 37 training levels (data glitches, listed)', () => {
-    const broken = Object.fromEntries(trainingLevels().map((l) => [l.name, problems(l.grid)]).filter(([, p]) => p.length > 0));
+    const broken = Object.fromEntries(trainingLevels().map((l) => [l.name, problems(l.grid)] as const).filter(([, p]) => p.length > 0));
     expect(broken).toEqual({
       'mario-7-1.txt': ['cannon not grounded@10,39'], // a cannon over thin air
       // a vertical warp pipe running into the map top, one column missing at its foot
