@@ -67,16 +67,21 @@ export interface JumpPhysics {
 
 /**
  * Classic SMB movement, 60 frames/s, 16-px tiles. The constants are the game's own tables as the
- * community disassembly of SMB (doppelganger's SMBDIS.ASM: PlayerYSpdData, JumpMForceData,
- * FallMForceData, the walk/run speed caps $18/$28 in 1/16 px) lists them; the run-up lengths are
- * v²/2a with SMB's running acceleration (~0.056 px/frame²), rounded down because Mario keeps
- * accelerating in the air. What they give in this model (asserted in tests/levels):
- * - a standing or walking jump rises 4 tiles (64 px), a running jump 5 tiles (80 px);
- * - on flat ground Mario clears a gap of 4 tiles at walking speed and up to 8 at full run
- *   (a 3-tile run-up). Tile-based checkers in the literature (VGLC's path annotations,
- *   Summerville & Mateas 2016) use a 4-high, ~4-wide jump; the A* agent of the Mario AI
- *   framework (Baumgarten), which MarioGPT uses, runs the real game physics and clears as much
- *   as here. Pass `{ physics: WALKING_PHYSICS }` for the cautious 4-wide variant.
+ * community disassembly of SMB (doppelganger's SMBDIS.ASM) lists them: take-off speed classes
+ * by Player_XSpeedAbsolute < $10 / < $19 / above, PlayerYSpdData ($fc, $fc, $fb = -4, -4, -5
+ * px/frame), JumpMForceData ($20, $1e, $28 /256 px/frame², gravity while A is held and rising),
+ * FallMForceData ($70, $60, $90 /256), walk/run speed caps $18/$28 (1.5/2.5 px/frame), falls
+ * capped at 4 px/frame. The run-up lengths are v²/2a with SMB's running acceleration ($E4 in
+ * FrictionData, ~0.056 px/frame²), rounded down because Mario keeps accelerating in the air.
+ *
+ * What they give in this tile model (asserted in tests/levels/playability.test.ts):
+ * - jump height: 4 tiles from a standstill or walking (64 px), 5 with a run-up (80 px);
+ * - gaps cleared on flat ground: 3 tiles from a standstill, 4 at walking pace, 8 at full run
+ *   (3 tiles of run-up).
+ * The real game clears a little more (Mario's 12-px hitbox may overhang an edge; he can steer in
+ * the air). The A* agent of the Mario AI framework (Baumgarten), behind MarioGPT's playability
+ * figure, simulates the real physics. Pass `{ physics: WALKING_PHYSICS }` for a cautious
+ * checker (no running jumps: 4-tile gaps): only 11 of the 37 training levels pass it.
  */
 export const SMB_PHYSICS: JumpPhysics = {
   tilePx: 16,
