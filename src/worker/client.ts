@@ -43,6 +43,8 @@ export function createWorkerClient(options: WorkerClientOptions = {}): WorkerCli
   const ownWorker = endpoint ? undefined : new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'asset-diffusion' });
   const api = Comlink.wrap<WorkerApi>(endpoint ?? ownWorker!);
   const ready = revived(api.init({ ...rest, manifest: absolute(manifest) }));
+  // Every call awaits `ready` and sees its error; this only stops an "unhandled rejection" report meanwhile.
+  ready.catch(() => undefined);
   let nextId = 1;
   const pending = new Set<(e: Error) => void>();
   // A worker that dies (script error, out of memory) never answers: fail what is waiting instead of hanging.
