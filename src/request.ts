@@ -56,28 +56,28 @@ export interface NormalizedRequest {
 
 const FIELDS = ['kind', 'model', 'class', 'count', 'seed', 'steps', 'guidance', 'sampler', 'eta', 'width', 'alphaThreshold', 'palette'] as const;
 
-const describe = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v) : typeof v === 'number' ? String(v) : v === null ? 'null' : typeof v);
-const list = (values: readonly (string | number)[]): string => values.join(', ') || '(none)';
+export const describe = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v) : typeof v === 'number' ? String(v) : v === null ? 'null' : typeof v);
+export const list = (values: readonly (string | number)[]): string => values.join(', ') || '(none)';
 
-function integer(field: string, value: unknown, min: number, max: number): number {
+export function integer(field: string, value: unknown, min: number, max: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max)
     throw new InvalidRequestError(field, `must be an integer from ${min} to ${max} (got ${describe(value)})`);
   return value;
 }
 
-function real(field: string, value: unknown, min: number, max: number): number {
+export function real(field: string, value: unknown, min: number, max: number): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max)
     throw new InvalidRequestError(field, `must be a number from ${min} to ${max} (got ${describe(value)})`);
   return value;
 }
 
-function oneOf<T extends string>(field: string, value: unknown, valid: readonly T[], context = ''): T {
+export function oneOf<T extends string>(field: string, value: unknown, valid: readonly T[], context = ''): T {
   if (typeof value !== 'string' || !valid.includes(value as T))
     throw new InvalidRequestError(field, `unknown value ${describe(value)}${context}; valid values: ${list(valid)}`);
   return value as T;
 }
 
-function randomSeed(): number {
+export function randomSeed(): number {
   return crypto.getRandomValues(new Uint32Array(1))[0]!;
 }
 
