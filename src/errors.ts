@@ -53,6 +53,17 @@ export class BackendError extends AssetDiffusionError {
   }
 }
 
+/**
+ * `ensurePlayable` could not make a level the checker passes within its bounded attempts (or the
+ * level is unplayable outside the region `regenerate` may change). The message names the column
+ * and the obstacle; the level is never returned silently broken.
+ */
+export class UnplayableLevelError extends AssetDiffusionError {
+  constructor(message: string) {
+    super(message, 'UnplayableLevelError');
+  }
+}
+
 /** The caller aborted the request (AbortSignal) before it finished. Same name as the DOM's. */
 export class AbortError extends AssetDiffusionError {
   constructor(message = 'The generation was aborted') {
@@ -70,6 +81,7 @@ const byName: Record<string, (message: string) => Error> = {
   ModelIntegrityError: (m) => new ModelIntegrityError(m),
   BackendError: (m) => new BackendError(m),
   AbortError: (m) => new AbortError(m),
+  UnplayableLevelError: (m) => new UnplayableLevelError(m),
 };
 
 /** Rebuild a named error that crossed a structured-clone boundary as a plain Error. */
