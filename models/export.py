@@ -122,7 +122,8 @@ def sample_sheet(cfg, denoiser, path: Path, per_class=8, seed=0):
     for label in range(len(names)):
         n = per_class if cfg["kind"] != "level" else 4
         noise = torch.randn(n, c, h, w, generator=g)
-        d = guided(denoiser, torch.full((n,), label), len(names), float(cfg["runtime"]["guidance"]), None, None)
+        d = guided(denoiser, torch.full((n,), label), len(names), float(cfg["runtime"]["guidance"]),
+                   torch.zeros(n, 1, h, w), torch.zeros(n, c, h, w))
         rows.append(to_rgba(cfg["kind"], sample_dpmpp_2m(d, noise, cfg["runtime"]["steps"])))
     cols = max(len(r) for r in rows)
     ih, iw = rows[0][0].shape[:2]

@@ -21,4 +21,4 @@ def build(cfg) -> Denoiser:
                blocks=n["blocks"], attn=tuple(n["attn"]), patch=n["patch"],
                circular=n["circular"], num_classes=len(data.class_names(cfg["kind"])),
                dropout=n.get("dropout", 0.0))
-    return Denoiser(net)
+    return Denoiser(net, cfg.get("param", "velocity"))
