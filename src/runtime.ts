@@ -14,6 +14,8 @@ import { fileName, loadBytes, loadText, toUrl, verifyModelBytes } from './models
 import { createQueue } from './queue.ts';
 import { normalizeRequest, type GenerateRequest, type NormalizedRequest } from './request.ts';
 import { sampleBatch } from './sample.ts';
+import { createLevelApi, type GeneratedLevel } from './levels/api.ts';
+import type { LevelRequest, NormalizedLevelRequest, RegenerateOptions } from './levels/request.ts';
 
 /** Relative to this file, so it works from the package in Node and from the dev server in a browser. */
 const DEFAULT_MANIFEST = '../models/manifest.json';
@@ -82,6 +84,12 @@ export interface ModelSummary {
 
 export interface Runtime {
   generate(request: GenerateRequest, options?: GenerateOptions): Promise<GenerateResult>;
+  /** A level of any width (16..10,000 columns), outpainted window by window (levels/api.ts). */
+  level(request: LevelRequest, options?: GenerateOptions): Promise<GeneratedLevel>;
+  /** Redo columns [fromCol, toCol) of a level; every cell outside stays byte-identical. */
+  regenerate(level: LevelGrid | GeneratedLevel, options: RegenerateOptions, opts?: GenerateOptions): Promise<GeneratedLevel>;
+  /** Validate a level request without generating. */
+  validateLevel(request: LevelRequest): Promise<NormalizedLevelRequest>;
   manifest(): Promise<Manifest>;
   models(): Promise<ModelSummary[]>;
   /** Validate without generating: resolves to the normalized request or throws InvalidRequestError. */
@@ -164,7 +172,13 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
     return { x: concatBatch(chunks), device: s.device };
   }
 
+  const levels = createLevelApi({ loadManifest, session, queue, cache });
+
   const runtime: Runtime = {
+    level: levels.level,
+    regenerate: levels.regenerate,
+    validateLevel: levels.validateLevel,
+
     async validate(raw) {
       const { manifest } = await loadManifest();
       return normalizeRequest(manifest, raw);

@@ -1,0 +1,302 @@
+/**
+ * The long-level request (`runtime.level`, `runtime.regenerate`, the worker, the CLI) and its one
+ * validation: defaults from the manifest, constraints compiled to a grid of pins, and an
+ * InvalidRequestError naming the field (`constraints[2].tile`, `width`, ...) and its valid values.
+ * What comes out is canonical (pins as rectangles of tile ids), so it can key the cache.
+ */
+import { InvalidRequestError } from '../errors.ts';
+import type { Manifest, ModelEntry, TileInfo } from '../models/manifest.ts';
+import type { SamplerName } from '../core/samplers.ts';
+import { SAMPLERS, describe, integer, oneOf, randomSeed, real, resolveModel } from '../request.ts';
+
+export const MIN_LEVEL_WIDTH = 16;
+export const MAX_LEVEL_WIDTH = 10_000;
+/** Columns of ground pinned at the left edge by default, so Mario starts on solid ground. */
+export const DEFAULT_FLAT_START = 4;
+
+/** A tile by legend character (`'X'`) or id (index into the model's legend). */
+export type TileRef = string | number;
+
+export type LevelConstraint =
+  | { row: number; col: number; tile: TileRef }
+  | { rect: { row: number; col: number; rows: number; cols: number }; tile: TileRef };
+
+export interface LevelRequest {
+  kind?: 'level';
+  /** Level model id; default: the manifest's first level model. */
+  model?: string;
+  /** Columns, 16..10,000; default: one model window. Wider levels are outpainted window by window. */
+  width?: number;
+  /** Integer 0..2^32-1; default random (reported in the result). */
+  seed?: number;
+  steps?: number;
+  guidance?: number;
+  /** Class (for level-smb: the source game, `smb` or `smb2-japan`); default drawn from the seed. */
+  class?: string;
+  sampler?: SamplerName;
+  eta?: number;
+  /** Pinned cells and rectangles; every other cell is sampled. */
+  constraints?: LevelConstraint[];
+  /** Check with the SMB-physics checker and regenerate failing regions until playable (or throw). Default false. */
+  ensurePlayable?: boolean;
+  /**
+   * Columns at the left edge pinned to a flat start: ground in the bottom two rows, empty above.
+   * Default 4; 0 turns it off. Explicit constraints win over it where they overlap.
+   */
+  flatStart?: number;
+}
+
+/** A pinned rectangle of one tile (single cells are 1x1). */
+export interface PinRect {
+  row: number;
+  col: number;
+  rows: number;
+  cols: number;
+  tile: number;
+}
+
+export interface NormalizedLevelRequest {
+  kind: 'level';
+  model: string;
+  width: number;
+  seed: number;
+  steps: number;
+  guidance: number;
+  class: string | null;
+  sampler: SamplerName;
+  eta: number;
+  constraints: PinRect[];
+  ensurePlayable: boolean;
+  flatStart: number;
+}
+
+export interface RegenerateOptions {
+  /** First column to redo (inclusive). */
+  fromCol: number;
+  /** End column (exclusive). */
+  toCol: number;
+  seed?: number;
+  /** Level model; default: the model of a result passed in, else the first level model. */
+  model?: string;
+  steps?: number;
+  guidance?: number;
+  class?: string;
+  sampler?: SamplerName;
+  eta?: number;
+  /** Retry the region with new noise until the whole level is playable (or throw). Default false. */
+  ensurePlayable?: boolean;
+}
+
+export interface NormalizedRegenerate {
+  model: string;
+  fromCol: number;
+  toCol: number;
+  seed: number;
+  steps: number;
+  guidance: number;
+  class: string | null;
+  sampler: SamplerName;
+  eta: number;
+  ensurePlayable: boolean;
+}
+
+const LEVEL_FIELDS = ['kind', 'model', 'width', 'seed', 'steps', 'guidance', 'class', 'sampler', 'eta', 'constraints', 'ensurePlayable', 'flatStart'] as const;
+const REGENERATE_FIELDS = ['fromCol', 'toCol', 'seed', 'model', 'steps', 'guidance', 'class', 'sampler', 'eta', 'ensurePlayable'] as const;
+
+function object(field: string, raw: unknown): Record<string, unknown> {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new InvalidRequestError(field, `must be an object (got ${Array.isArray(raw) ? 'an array' : describe(raw)})`);
+  return raw as Record<string, unknown>;
+}
+
+function onlyFields(r: Record<string, unknown>, fields: readonly string[], prefix = ''): void {
+  for (const key of Object.keys(r)) if (!fields.includes(key)) throw new InvalidRequestError(prefix + key, `unknown field; valid fields: ${fields.join(', ')}`);
+}
+
+function boolean(field: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw new InvalidRequestError(field, `must be true or false (got ${describe(value)})`);
+  return value;
+}
+
+function levelModel(manifest: Manifest, r: Record<string, unknown>): ModelEntry {
+  if (r.kind !== undefined && r.kind !== 'level') throw new InvalidRequestError('kind', `must be "level" here (got ${describe(r.kind)})`);
+  return resolveModel(manifest, { kind: 'level', model: r.model });
+}
+
+/** A tile by char or id -> id in the legend, or an error naming `field` and the valid values. */
+export function tileRef(field: string, value: unknown, legend: readonly TileInfo[]): number {
+  const chars = legend.map((t) => t.char).join(' ');
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value < legend.length) return value;
+  if (typeof value === 'string') {
+    const id = legend.findIndex((t) => t.char === value);
+    if (id >= 0) return id;
+  }
+  throw new InvalidRequestError(field, `unknown tile ${describe(value)}; valid values: ${chars} (or ids 0..${legend.length - 1})`);
+}
+
+function pin(field: string, raw: unknown, rows: number, cols: number, legend: readonly TileInfo[]): PinRect {
+  const c = object(field, raw);
+  const tile = tileRef(`${field}.tile`, c.tile, legend);
+  if (c.rect !== undefined) {
+    onlyFields(c, ['rect', 'tile'], `${field}.`);
+    const r = object(`${field}.rect`, c.rect);
+    onlyFields(r, ['row', 'col', 'rows', 'cols'], `${field}.rect.`);
+    const row = integer(`${field}.rect.row`, r.row, 0, rows - 1);
+    const col = integer(`${field}.rect.col`, r.col, 0, cols - 1);
+    const h = integer(`${field}.rect.rows`, r.rows, 1, rows - row);
+    const w = integer(`${field}.rect.cols`, r.cols, 1, cols - col);
+    return { row, col, rows: h, cols: w, tile };
+  }
+  onlyFields(c, ['row', 'col', 'tile'], `${field}.`);
+  return { row: integer(`${field}.row`, c.row, 0, rows - 1), col: integer(`${field}.col`, c.col, 0, cols - 1), rows: 1, cols: 1, tile };
+}
+
+/** Pins of a request as a grid: tile id per cell, -1 where free. Throws when two pins disagree. */
+export function pinGrid(rows: number, cols: number, rects: readonly PinRect[], legend: readonly TileInfo[], names?: readonly string[]): Int16Array {
+  const pins = new Int16Array(rows * cols).fill(-1);
+  const owner = new Int32Array(rows * cols).fill(-1);
+  rects.forEach((p, i) => {
+    for (let r = p.row; r < p.row + p.rows; r++) {
+      for (let c = p.col; c < p.col + p.cols; c++) {
+        const k = r * cols + c;
+        if (pins[k]! >= 0 && pins[k] !== p.tile) {
+          const name = (j: number) => names?.[j] ?? `constraints[${j}]`;
+          throw new InvalidRequestError(name(i), `contradicts ${name(owner[k]!)} at row ${r}, column ${c} (${JSON.stringify(legend[p.tile]!.char)} vs ${JSON.stringify(legend[pins[k]!]!.char)})`);
+        }
+        pins[k] = p.tile;
+        owner[k] = i;
+      }
+    }
+  });
+  return pins;
+}
+
+/** The ground tile of a legend (tag or name "ground", else the first solid tile), or -1. */
+export function groundTile(legend: readonly TileInfo[]): number {
+  const tagged = legend.findIndex((t) => t.solid && (t.tags.includes('ground') || t.name === 'ground'));
+  return tagged >= 0 ? tagged : legend.findIndex((t) => t.solid);
+}
+
+/** The empty tile (tag or name "empty", else the first non-solid tile without hazard tags), or 0. */
+export function emptyTile(legend: readonly TileInfo[]): number {
+  const tagged = legend.findIndex((t) => !t.solid && (t.tags.includes('empty') || t.name === 'empty'));
+  if (tagged >= 0) return tagged;
+  const free = legend.findIndex((t) => !t.solid && !t.tags.some((tag) => ['enemy', 'damaging', 'hazard'].includes(tag)));
+  return Math.max(0, free);
+}
+
+/** The flat start as pins: ground in the bottom two rows of the first `columns` columns, empty above. */
+export function flatStartPins(rows: number, columns: number, legend: readonly TileInfo[]): PinRect[] {
+  const ground = groundTile(legend);
+  if (columns <= 0 || ground < 0) return [];
+  const groundRows = Math.min(2, rows);
+  const pins: PinRect[] = [{ row: rows - groundRows, col: 0, rows: groundRows, cols: columns, tile: ground }];
+  if (rows > groundRows) pins.unshift({ row: 0, col: 0, rows: rows - groundRows, cols: columns, tile: emptyTile(legend) });
+  return pins;
+}
+
+/**
+ * Every pin of a normalized request, as a grid: the flat start first, then the constraints, which
+ * override it where they overlap (they were checked against each other when normalized).
+ */
+export function requestPins(request: NormalizedLevelRequest, rows: number, legend: readonly TileInfo[]): Int16Array {
+  const pins = pinGrid(rows, request.width, request.constraints, legend);
+  const start = pinGrid(rows, request.width, flatStartPins(rows, Math.min(request.flatStart, request.width), legend), legend);
+  for (let k = 0; k < pins.length; k++) if (pins[k]! < 0) pins[k] = start[k]!;
+  return pins;
+}
+
+export function normalizeLevelRequest(manifest: Manifest, raw: unknown): NormalizedLevelRequest {
+  const r = object('request', raw);
+  onlyFields(r, LEVEL_FIELDS);
+  const model = levelModel(manifest, r);
+  const present = (k: string): boolean => r[k] !== undefined;
+  const legend = model.tiles!;
+  const rows = model.layout.height;
+  const width = present('width') ? integer('width', r.width, MIN_LEVEL_WIDTH, MAX_LEVEL_WIDTH) : Math.max(MIN_LEVEL_WIDTH, model.layout.width);
+  let constraints: PinRect[] = [];
+  if (present('constraints')) {
+    if (!Array.isArray(r.constraints)) throw new InvalidRequestError('constraints', `must be an array of { row, col, tile } or { rect: { row, col, rows, cols }, tile } (got ${describe(r.constraints)})`);
+    constraints = r.constraints.map((c, i) => pin(`constraints[${i}]`, c, rows, width, legend));
+    pinGrid(rows, width, constraints, legend); // contradictions
+  }
+  const ensurePlayable = present('ensurePlayable') ? boolean('ensurePlayable', r.ensurePlayable) : false;
+  const flatStart = present('flatStart') ? integer('flatStart', r.flatStart, 0, width) : DEFAULT_FLAT_START;
+  const request: NormalizedLevelRequest = {
+    kind: 'level',
+    model: model.id,
+    width,
+    seed: present('seed') ? integer('seed', r.seed, 0, 0xffffffff) : randomSeed(),
+    steps: present('steps') ? integer('steps', r.steps, model.steps.min, model.steps.max) : model.steps.default,
+    guidance: present('guidance') ? real('guidance', r.guidance, model.guidance.min, model.guidance.max) : model.guidance.default,
+    class: classOf(model, r),
+    sampler: present('sampler') ? oneOf('sampler', r.sampler, SAMPLERS) : 'ddim',
+    eta: present('eta') ? real('eta', r.eta, 0, 1) : 0,
+    constraints,
+    ensurePlayable,
+    flatStart,
+  };
+  if (ensurePlayable) refuseImpossiblePins(requestPins(request, rows, legend), rows, width, legend);
+  return request;
+}
+
+function classOf(model: ModelEntry, r: Record<string, unknown>): string | null {
+  if (r.class === undefined) return null;
+  if (model.classes.length === 0) throw new InvalidRequestError('class', `model ${model.id} has no classes; leave class out`);
+  return oneOf('class', r.class, model.classes, ` for model ${model.id}`);
+}
+
+/**
+ * With ensurePlayable, pins that no sample can get past are refused up front rather than after
+ * every attempt has failed: a column pinned solid or deadly from the top row to the bottom (a wall
+ * across the whole height). Subtler impossibilities (a pinned wall too high to jump) surface as
+ * an UnplayableLevelError naming the column once the bounded attempts are spent.
+ */
+function refuseImpossiblePins(pins: Int16Array, rows: number, cols: number, legend: readonly TileInfo[]): void {
+  const blocks = (id: number) => id >= 0 && (legend[id]!.solid || legend[id]!.tags.some((t) => t === 'enemy' || t === 'damaging'));
+  for (let c = 0; c < cols; c++) {
+    let r = 0;
+    while (r < rows && blocks(pins[r * cols + c]!)) r++;
+    if (r === rows) {
+      throw new InvalidRequestError('constraints', `column ${c} is pinned solid or deadly across the whole height (rows 0..${rows - 1}), so no level with these pins can be played; with ensurePlayable leave a gap in it or drop ensurePlayable`);
+    }
+  }
+}
+
+/** Regenerate options, with the defaults of `base` (a previous result's request) where given. */
+export function normalizeRegenerate(
+  manifest: Manifest,
+  raw: unknown,
+  level: { rows: number; cols: number; legend: readonly TileInfo[] },
+  base?: { model: string; steps: number; guidance: number; class: string | null; sampler: SamplerName; eta: number },
+): NormalizedRegenerate {
+  const r = object('options', raw);
+  onlyFields(r, REGENERATE_FIELDS);
+  const present = (k: string): boolean => r[k] !== undefined;
+  const model = levelModel(manifest, { model: r.model ?? base?.model });
+  const same = (k: 'steps' | 'guidance' | 'class' | 'sampler' | 'eta') => base && model.id === base.model && !present(k);
+  const legend = model.tiles!;
+  if (level.rows !== model.layout.height) throw new InvalidRequestError('level', `has ${level.rows} rows; model ${model.id} makes ${model.layout.height}`);
+  if (level.cols < MIN_LEVEL_WIDTH || level.cols > MAX_LEVEL_WIDTH) throw new InvalidRequestError('level', `has ${level.cols} columns; valid: ${MIN_LEVEL_WIDTH}..${MAX_LEVEL_WIDTH}`);
+  const chars = (l: readonly TileInfo[]) => l.map((t) => t.char).join('');
+  if (chars(level.legend) !== chars(legend)) throw new InvalidRequestError('level', `legend ${chars(level.legend)} is not model ${model.id}'s (${chars(legend)})`);
+  const fromCol = integer('fromCol', r.fromCol, 0, level.cols - 1);
+  const toCol = integer('toCol', r.toCol, fromCol + 1, level.cols);
+  return {
+    model: model.id,
+    fromCol,
+    toCol,
+    seed: present('seed') ? integer('seed', r.seed, 0, 0xffffffff) : randomSeed(),
+    steps: same('steps') ? base!.steps : present('steps') ? integer('steps', r.steps, model.steps.min, model.steps.max) : model.steps.default,
+    guidance: same('guidance') ? base!.guidance : present('guidance') ? real('guidance', r.guidance, model.guidance.min, model.guidance.max) : model.guidance.default,
+    class: same('class') ? base!.class : classOf(model, r),
+    sampler: same('sampler') ? base!.sampler : present('sampler') ? oneOf('sampler', r.sampler, SAMPLERS) : 'ddim',
+    eta: same('eta') ? base!.eta : present('eta') ? real('eta', r.eta, 0, 1) : 0,
+    ensurePlayable: present('ensurePlayable') ? boolean('ensurePlayable', r.ensurePlayable) : false,
+  };
+}
+
+/** Stable JSON of a normalized level request (cache key input). */
+export function canonicalLevelRequest(request: NormalizedLevelRequest): string {
+  return JSON.stringify(request, [...LEVEL_FIELDS, 'row', 'col', 'rows', 'cols', 'tile'].sort());
+}
+
