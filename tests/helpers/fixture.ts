@@ -26,12 +26,22 @@ export interface Parity {
   cases: ParityCase[];
 }
 
-export function readParity(): Parity {
-  return JSON.parse(readFileSync(`${FIXTURE_DIR}parity.json`, 'utf8')) as Parity;
+export function readParity(dir = FIXTURE_DIR): Parity {
+  return JSON.parse(readFileSync(join(dir, 'parity.json'), 'utf8')) as Parity;
 }
 
-export function fixtureBytes(): Uint8Array {
-  return new Uint8Array(readFileSync(FIXTURE_MODEL));
+export function fixtureBytes(dir = FIXTURE_DIR): Uint8Array {
+  return new Uint8Array(readFileSync(join(dir, 'tiny.onnx')));
+}
+
+/**
+ * Fixture folders the parity test replays: the committed tiny model, plus the one
+ * `python3 -m models.smoke --out DIR` wrote when SMOKE_FIXTURE=DIR (CI sets it, so the whole
+ * train -> export -> TS pipeline runs on every CI run).
+ */
+export function parityFixtureDirs(): string[] {
+  const smoke = process.env.SMOKE_FIXTURE;
+  return smoke ? [FIXTURE_DIR, smoke] : [FIXTURE_DIR];
 }
 
 import { mkdtempSync, writeFileSync, copyFileSync } from 'node:fs';

@@ -6,7 +6,7 @@ import { prepareInpaint } from '../../src/core/inpainting.ts';
 import { samplers } from '../../src/core/samplers.ts';
 import { timeGrid } from '../../src/core/schedule.ts';
 import type { Shape4 } from '../../src/core/tensor.ts';
-import { fixtureBytes, readParity } from '../helpers/fixture.ts';
+import { fixtureBytes, parityFixtureDirs, readParity } from '../helpers/fixture.ts';
 
 /** max |a - b| / max |b|: the error relative to the output's scale. */
 function relativeError(actual: Float32Array, expected: number[]): number {
@@ -19,11 +19,12 @@ function relativeError(actual: Float32Array, expected: number[]): number {
   return diff / scale;
 }
 
-const parity = readParity();
+const setups = parityFixtureDirs().flatMap((dir) => (['wasm', 'auto'] as const).map((device) => [dir, device] as const));
 
-describe.each(['wasm', 'auto'] as const)('parity with the Python reference sampler (device %s)', (device) => {
+describe.each(setups)('parity with the Python reference sampler (%s, device %s)', (dir, device) => {
+  const parity = readParity(dir);
   const backend = createBackend({ device });
-  const session = backend.session('tiny', async () => fixtureBytes());
+  const session = backend.session(`parity:${dir}`, async () => fixtureBytes(dir));
 
   it.each(parity.cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
     const { run } = await session;
