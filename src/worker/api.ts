@@ -1,8 +1,8 @@
 /** The object the worker exposes (separate from worker.ts so Node tests can expose it on a MessagePort). */
 import * as Comlink from 'comlink';
 import { AbortError } from '../errors.ts';
-import { createRuntime, type GenerateResult, type Runtime } from '../runtime.ts';
-import type { WorkerApi, WorkerConfig } from './protocol.ts';
+import { createRuntime, type GenerateOptions, type GenerateResult, type Runtime } from '../runtime.ts';
+import type { ProgressCallback, WorkerApi, WorkerConfig } from './protocol.ts';
 
 /** The buffers of a result, moved rather than copied to the main thread. */
 export function transferables(result: GenerateResult): ArrayBuffer[] {
@@ -15,6 +15,23 @@ export function createWorkerApi(): WorkerApi {
   const controllers = new Map<number, AbortController>();
   const rt = (): Runtime => (runtime ??= createRuntime());
 
+  /** Runs `job` with an abort controller under `id` and a fire-and-forget progress proxy. */
+  async function tracked<T>(id: number, onProgress: ProgressCallback | undefined, job: (opts: GenerateOptions) => Promise<T>): Promise<T> {
+    const controller = new AbortController();
+    controllers.set(id, controller);
+    try {
+      return await job({
+        signal: controller.signal,
+        // Fire and forget: waiting for the main thread's acknowledgement would slow every step.
+        onProgress: onProgress ? (p) => void Promise.resolve(onProgress(p)).catch(() => undefined) : undefined,
+      });
+    } finally {
+      controllers.delete(id);
+      // Free the MessagePort comlink opened for the progress proxy.
+      (onProgress as unknown as { [Comlink.releaseProxy]?: () => void } | undefined)?.[Comlink.releaseProxy]?.();
+    }
+  }
+
   return {
     async init(config: WorkerConfig) {
       await runtime?.dispose();
@@ -22,21 +39,21 @@ export function createWorkerApi(): WorkerApi {
     },
 
     async generate(id, request, onProgress) {
-      const controller = new AbortController();
-      controllers.set(id, controller);
-      try {
-        const result = await rt().generate(request, {
-          signal: controller.signal,
-          // Fire and forget: waiting for the main thread's acknowledgement would slow every step.
-          onProgress: onProgress ? (p) => void Promise.resolve(onProgress(p)).catch(() => undefined) : undefined,
-        });
-        return Comlink.transfer(result, transferables(result));
-      } finally {
-        controllers.delete(id);
-        // Free the MessagePort comlink opened for the progress proxy.
-        (onProgress as unknown as { [Comlink.releaseProxy]?: () => void } | undefined)?.[Comlink.releaseProxy]?.();
-      }
+      const result = await tracked(id, onProgress, (opts) => rt().generate(request, opts));
+      return Comlink.transfer(result, transferables(result));
     },
+
+    async level(id, request, onProgress) {
+      const result = await tracked(id, onProgress, (opts) => rt().level(request, opts));
+      return Comlink.transfer(result, [result.grid.cells.buffer as ArrayBuffer]);
+    },
+
+    async regenerate(id, level, options, onProgress) {
+      const result = await tracked(id, onProgress, (opts) => rt().regenerate(level, options, opts));
+      return Comlink.transfer(result, [result.grid.cells.buffer as ArrayBuffer]);
+    },
+
+    validateLevel: (request) => rt().validateLevel(request),
 
     async cancel(id, reason) {
       controllers.get(id)?.abort(new AbortError(reason ? `The generation was aborted: ${reason}` : undefined));

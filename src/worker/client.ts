@@ -6,7 +6,10 @@ import * as Comlink from 'comlink';
 import { AbortError, BackendError, reviveError, toAbortError } from '../errors.ts';
 import type { GenerateRequest, NormalizedRequest } from '../request.ts';
 import type { GenerateOptions, GenerateResult, ModelSummary } from '../runtime.ts';
-import type { WorkerApi, WorkerConfig } from './protocol.ts';
+import type { ProgressCallback, WorkerApi, WorkerConfig } from './protocol.ts';
+import type { GeneratedLevel } from '../levels/api.ts';
+import type { LevelGrid } from '../models/codecs.ts';
+import type { LevelRequest, NormalizedLevelRequest, RegenerateOptions } from '../levels/request.ts';
 
 export interface WorkerClientOptions extends Omit<WorkerConfig, 'manifest'> {
   /** Manifest URL; relative URLs resolve against the page. Default: the package's models/manifest.json. */
@@ -17,6 +20,11 @@ export interface WorkerClientOptions extends Omit<WorkerConfig, 'manifest'> {
 
 export interface WorkerClient {
   generate(request: GenerateRequest, options?: GenerateOptions): Promise<GenerateResult>;
+  /** A level of any width, made in the worker (runtime.level). */
+  level(request: LevelRequest, options?: GenerateOptions): Promise<GeneratedLevel>;
+  /** Redo columns [fromCol, toCol) of a level in the worker (runtime.regenerate). */
+  regenerate(level: LevelGrid | GeneratedLevel, options: RegenerateOptions, opts?: GenerateOptions): Promise<GeneratedLevel>;
+  validateLevel(request: LevelRequest): Promise<NormalizedLevelRequest>;
   validate(request: GenerateRequest): Promise<NormalizedRequest>;
   models(): Promise<ModelSummary[]>;
   clearCache(): Promise<void>;
@@ -53,25 +61,30 @@ export function createWorkerClient(options: WorkerClientOptions = {}): WorkerCli
     pending.clear();
   });
 
+  /** One cancellable worker call: an id for cancel(), the signal wired to it, progress proxied. */
+  async function tracked<T>(opts: GenerateOptions, call: (id: number, progress: ProgressCallback | undefined) => Promise<T>): Promise<T> {
+    const { signal, onProgress } = opts;
+    if (signal?.aborted) throw toAbortError(signal.reason);
+    await ready;
+    const id = nextId++;
+    const onAbort = (): void => void api.cancel(id, signal?.reason instanceof Error ? signal.reason.message : undefined).catch(() => undefined);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    let rejectEarly!: (e: Error) => void;
+    const terminated = new Promise<never>((_, reject) => (rejectEarly = reject));
+    pending.add(rejectEarly);
+    try {
+      return await Promise.race([revived(call(id, onProgress ? Comlink.proxy(onProgress) : undefined)), terminated]);
+    } finally {
+      pending.delete(rejectEarly);
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
   return {
-    async generate(request, opts = {}) {
-      const { signal, onProgress } = opts;
-      if (signal?.aborted) throw toAbortError(signal.reason);
-      await ready;
-      const id = nextId++;
-      const onAbort = (): void => void api.cancel(id, signal?.reason instanceof Error ? signal.reason.message : undefined).catch(() => undefined);
-      signal?.addEventListener('abort', onAbort, { once: true });
-      let rejectEarly!: (e: Error) => void;
-      const terminated = new Promise<never>((_, reject) => (rejectEarly = reject));
-      pending.add(rejectEarly);
-      try {
-        const call = api.generate(id, request, onProgress ? Comlink.proxy(onProgress) : undefined) as Promise<GenerateResult>;
-        return await Promise.race([revived(call), terminated]);
-      } finally {
-        pending.delete(rejectEarly);
-        signal?.removeEventListener('abort', onAbort);
-      }
-    },
+    generate: (request, opts = {}) => tracked(opts, (id, progress) => api.generate(id, request, progress) as Promise<GenerateResult>),
+    level: (request, opts = {}) => tracked(opts, (id, progress) => api.level(id, request, progress) as Promise<GeneratedLevel>),
+    regenerate: (level, options, opts = {}) => tracked(opts, (id, progress) => api.regenerate(id, level, options, progress) as Promise<GeneratedLevel>),
+    validateLevel: async (request) => (await ready, revived(api.validateLevel(request))),
     validate: async (request) => (await ready, revived(api.validate(request))),
     models: async () => (await ready, revived(api.models())),
     clearCache: async () => (await ready, revived(api.clearCache())),
