@@ -90,9 +90,14 @@ def train_judge(kind, root, epochs):
 
 
 @torch.no_grad()
-def accuracy(model, x, labels):
+def predict(model, x):
+    """Class probabilities averaged over the image and its mirror (the art is drawn both ways)."""
     model.eval()
-    return (model(x).argmax(1) == labels).float().mean().item()
+    return (torch.softmax(model(x), 1) + torch.softmax(model(x.flip(-1)), 1)) / 2
+
+
+def accuracy(model, x, labels):
+    return (predict(model, x).argmax(1) == labels).float().mean().item()
 
 
 def load_judge(kind):
@@ -142,9 +147,10 @@ def seam_ratio(x):
 @torch.no_grad()
 def evaluate(kind, root, generated: Path):
     names = data.class_names(kind)
-    model, held_out_acc = load_judge(kind)
+    model, _ = load_judge(kind)
     real, labels, _ = data.load(kind, root)
     tr, te = split(labels.numpy())
+    held_out_acc = accuracy(model, real[te], labels[te])
     gen, gen_labels = [], []
     for i, name in enumerate(names):
         path = generated / f"{name}.png"
