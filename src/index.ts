@@ -17,6 +17,7 @@ export {
   ModelIntegrityError,
   BackendError,
   AbortError,
+  UnplayableLevelError,
   reviveError,
 } from './errors.ts';
 
@@ -31,8 +32,16 @@ export { quantisePalette } from './models/palette.ts';
 export { composeSheet } from './models/sheet.ts';
 export { encodePng } from './png.ts';
 
-// Levels: exporters
-export { toRows, toVglc, toTmj, levelPreview } from './levels/export.ts';
+// Levels: long levels (runtime.level / regenerate), playability, structures, exporters
+export { normalizeLevelRequest, MIN_LEVEL_WIDTH, MAX_LEVEL_WIDTH, DEFAULT_FLAT_START } from './levels/request.ts';
+export type { LevelRequest, NormalizedLevelRequest, LevelConstraint, TileRef, RegenerateOptions, NormalizedRegenerate } from './levels/request.ts';
+export type { GeneratedLevel } from './levels/api.ts';
+export type { LevelMetadata, LevelTimings } from './levels/generate.ts';
+export { checkPlayability, SMB_PHYSICS, WALKING_PHYSICS } from './levels/playability.ts';
+export type { Cell, PlayabilityResult } from './levels/playability.ts';
+export { findBrokenStructures, repairStructures } from './levels/structure.ts';
+export { SMB_LEGEND, parseVglc } from './levels/legend.ts';
+export { toRows, toVglc, toTmj, levelPreview, levelPreviewPng, legendTileset } from './levels/export.ts';
 
 // Cache
 export { createCache, approximateBytes } from './cache/cache.ts';
