@@ -107,16 +107,16 @@ def load_judge(kind):
     return model.eval(), ckpt["held_out_accuracy"]
 
 
-def read_sheet(path: Path, channels, cell=32):
-    """Cells of a generated sheet as [N, C, 32, 32] in [-1, 1] (sprites: RGB zeroed outside
-    the silhouette, as in training), skipping cells that are fully transparent."""
+def read_sheet(path: Path, channels, count, cell=32):
+    """The first `count` cells (row-major, as the runtime lays sheets out) of a generated sheet as
+    [N, C, 32, 32] in [-1, 1]; sprites get RGB zeroed outside the silhouette, as in training."""
     img = np.asarray(Image.open(path).convert("RGBA"), dtype=np.float32) / 255.0
     cells = []
     for y in range(0, img.shape[0] - cell + 1, cell):
         for x in range(0, img.shape[1] - cell + 1, cell):
             c = img[y:y + cell, x:x + cell]
-            if c[..., 3].max() == 0:
-                continue
+            if len(cells) == count:
+                break
             if channels == 4:
                 a = (c[..., 3:] >= 0.5).astype(np.float32)
                 cells.append(np.concatenate([(c[..., :3] * 2 - 1) * a, a * 2 - 1], -1))
@@ -145,7 +145,7 @@ def seam_ratio(x):
 
 
 @torch.no_grad()
-def evaluate(kind, root, generated: Path):
+def evaluate(kind, root, generated: Path, count: int):
     names = data.class_names(kind)
     model, _ = load_judge(kind)
     real, labels, _ = data.load(kind, root)
@@ -155,7 +155,7 @@ def evaluate(kind, root, generated: Path):
     for i, name in enumerate(names):
         path = generated / f"{name}.png"
         if path.exists():
-            cells = read_sheet(path, CHANNELS[kind])
+            cells = read_sheet(path, CHANNELS[kind], count)
             gen.append(cells)
             gen_labels += [i] * len(cells)
     gen, gen_labels = torch.cat(gen), torch.tensor(gen_labels)
@@ -171,7 +171,8 @@ def evaluate(kind, root, generated: Path):
     near = (torch.cdist(gen.flatten(1), flat_tr).min(1).values < threshold).float().mean().item()
     feats = lambda t: model.features(t).numpy().astype(np.float64)
     result = {
-        "kind": kind, "samples": len(gen), "judge_held_out_accuracy": round(held_out_acc, 4),
+        "kind": kind, "samples": len(gen),
+        "empty_sprites": int((gen[:, 3] > 0).flatten(1).sum(1).eq(0).sum()) if kind == "sprite" else None, "judge_held_out_accuracy": round(held_out_acc, 4),
         "class_adherence": round(adherence, 4),
         "adherence_ratio": round(adherence / held_out_acc, 4),
         "per_class_adherence": {k: round(v, 3) for k, v in per_class.items()},
@@ -192,13 +193,14 @@ def main():
     p.add_argument("--data", default=str(HERE.parent.parent / "shared" / "data"))
     p.add_argument("--epochs", type=int, default=30)
     p.add_argument("--generated", help="folder of <class>.png sheets written by the runtime")
+    p.add_argument("--count", type=int, default=32, help="sprites per sheet")
     p.add_argument("--json", action="store_true")
     args = p.parse_args()
     torch.set_num_threads(1)  # runs beside model training on a 2-core machine
     if args.command == "train":
         print(f"held-out accuracy {train_judge(args.kind, Path(args.data), args.epochs):.3f}")
     else:
-        result = evaluate(args.kind, Path(args.data), Path(args.generated))
+        result = evaluate(args.kind, Path(args.data), Path(args.generated), args.count)
         print(json.dumps(result, indent=None if args.json else 2))
 
 
