@@ -14,6 +14,8 @@ import { createRuntime, type Progress } from '../runtime.ts';
 import { setLogger } from '../log.ts';
 import { resolveCliManifest } from './manifest.ts';
 import { FORMATS, chooseFormat, render, writeAtomically } from './output.ts';
+import { evalLevels, evalTable, levelRequest, levelSummary, renderLevels, type EvalFlags, type LevelFlags } from './levels.ts';
+import type { GeneratedLevel } from '../levels/api.ts';
 
 const NAME = 'asset-diffusion';
 
@@ -22,6 +24,9 @@ const OPTION_OF: Record<string, string> = {
   kind: '<kind>',
   alphaThreshold: '--alpha-threshold',
   request: 'request',
+  ensurePlayable: '--ensure-playable',
+  flatStart: '--flat-start',
+  dataDir: '--data',
 };
 const optionName = (field: string): string => OPTION_OF[field] ?? `--${field}`;
 
@@ -48,6 +53,9 @@ interface GenerateFlags {
   manifest?: string;
   device: Device;
   progress: boolean;
+  constraints?: string;
+  ensurePlayable?: boolean;
+  flatStart?: string;
 }
 
 function buildRequest(kind: string, f: GenerateFlags): GenerateRequest {
@@ -70,7 +78,10 @@ function progressReporter(enabled: boolean): { onProgress: (p: Progress) => void
         if (phase) bar.stop();
         phase = p.phase;
         bar.start(total, value, { phase: p.phase === 'download' ? 'model bytes' : 'sampling' });
-      } else bar.update(value);
+      } else {
+        if (total !== bar.getTotal()) bar.setTotal(total); // playability retries add windows
+        bar.update(value);
+      }
     },
     stop: () => phase && bar.stop(),
   };
@@ -80,6 +91,9 @@ async function generateCommand(kind: string, flags: GenerateFlags): Promise<void
   const out = resolve(flags.out);
   const dir = dirname(out);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new InvalidRequestError('out', `directory ${dir} does not exist`);
+  if (kind === 'level') return generateLevelCommand(flags, out);
+  for (const [flag, value] of [['constraints', flags.constraints], ['flatStart', flags.flatStart], ['ensurePlayable', flags.ensurePlayable]] as const)
+    if (value !== undefined) throw new InvalidRequestError(flag, `only applies to levels`);
   const request = buildRequest(kind, flags);
   // No IndexedDB in Node, and the file written is the CLI's cache.
   const runtime = createRuntime({ manifest: resolveCliManifest(flags.manifest, (m) => console.error(m)), device: flags.device, cache: false });
@@ -96,6 +110,39 @@ async function generateCommand(kind: string, flags: GenerateFlags): Promise<void
     console.log(`wrote ${files.map(([p]) => p).join(', ')}: ${what} from ${result.model} ${result.version} on ${result.device}, seed ${normalized.seed}, ${normalized.steps} steps, ${(result.ms / 1000).toFixed(2)} s`);
   } finally {
     progress.stop();
+    await runtime.dispose();
+  }
+}
+
+/** Levels go through runtime.level: any width, pins, structure repair, optional playability retries. */
+async function generateLevelCommand(flags: GenerateFlags, out: string): Promise<void> {
+  const { request, count } = levelRequest(flags as LevelFlags);
+  const runtime = createRuntime({ manifest: resolveCliManifest(flags.manifest, (m) => console.error(m)), device: flags.device, cache: false });
+  // Everything about the input is checked before any model is loaded or file touched.
+  const normalized = await runtime.validateLevel(request);
+  if (count > 1 && normalized.seed + count > 0x100000000) throw new InvalidRequestError('count', 'seed + count must stay below 2^32');
+  const format = chooseFormat('level', flags.format, out);
+  const progress = progressReporter(flags.progress);
+  try {
+    const levels: GeneratedLevel[] = [];
+    for (let i = 0; i < count; i++) levels.push(await runtime.level({ ...request, seed: normalized.seed + i }, { onProgress: progress.onProgress }));
+    progress.stop();
+    const files = renderLevels(levels, format, out);
+    await writeAtomically(files);
+    const ms = levels.reduce((t, l) => t + l.ms, 0);
+    console.log(`wrote ${files.map(([p]) => p).join(', ')}: ${levelSummary(levels)}, ${(ms / 1000).toFixed(2)} s`);
+  } finally {
+    progress.stop();
+    await runtime.dispose();
+  }
+}
+
+async function evalLevelsCommand(flags: EvalFlags & { manifest?: string }): Promise<void> {
+  const runtime = createRuntime({ manifest: resolveCliManifest(flags.manifest, (m) => console.error(m)), device: flags.device, cache: false });
+  try {
+    const report = await evalLevels(runtime, flags, (line) => console.error(line));
+    console.log(flags.json ? JSON.stringify(report) : evalTable(report));
+  } finally {
     await runtime.dispose();
   }
 }
@@ -135,7 +182,10 @@ export function buildProgram(): Command {
     .option('--guidance <g>', 'classifier-free guidance scale (default from the manifest)')
     .addOption(new Option('--sampler <name>', 'sampler').choices(SAMPLERS))
     .option('--eta <eta>', 'DDIM stochasticity 0..1')
-    .option('--width <w>', 'level width in columns')
+    .option('--width <w>', 'levels: width in columns, 16..10000 (default: one model window); wider levels are outpainted')
+    .option('--constraints <json>', 'levels: pinned cells, JSON or @file: [{"row":r,"col":c,"tile":"X"}, {"rect":{"row":r,"col":c,"rows":h,"cols":w},"tile":"-"}]')
+    .option('--ensure-playable', 'levels: regenerate failing regions until the SMB-physics checker passes (or fail)')
+    .option('--flat-start <n>', 'levels: columns of flat ground pinned at the start (default 4; 0 = off)')
     .option('--palette <n>', 'sprites: quantise to n colours, 2..256')
     .option('--alpha-threshold <a>', 'sprites: alpha threshold 0..1')
     .addOption(new Option('--format <format>', 'output format (default from the --out extension)').choices(FORMATS))
@@ -144,6 +194,24 @@ export function buildProgram(): Command {
     .addOption(new Option('--device <device>', 'onnxruntime device').choices(DEVICES).default('auto'))
     .option('--no-progress', 'no progress bar')
     .action(generateCommand);
+
+  const evaluate = program.command('eval').description('quality harnesses');
+  evaluate
+    .command('levels')
+    .description('generate N levels with ensurePlayable and score them: playable_raw, playable, novelty, kl, kl_baseline, broken_structures, ms_per_level')
+    .option('--count <n>', 'levels to generate', '50')
+    .option('--width <w>', 'columns per level', '200')
+    .option('--seed <s>', 'first seed (level i uses seed + i)', '1')
+    .option('--steps <k>', 'sampler steps (default from the manifest)')
+    .option('--guidance <g>', 'classifier-free guidance scale (default from the manifest)')
+    .addOption(new Option('--sampler <name>', 'sampler').choices(SAMPLERS))
+    .option('--model <id>', 'level model id (default: the first level model)')
+    .option('--data <dir>', 'VGLC training data folder (default: ../shared/data beside the package)')
+    .option('--json', 'print one JSON object')
+    .option('--manifest <path>', 'models manifest')
+    .addOption(new Option('--device <device>', 'onnxruntime device').choices(DEVICES).default('auto'))
+    .option('--no-progress', 'no progress lines on stderr')
+    .action(evalLevelsCommand);
 
   program
     .command('models')

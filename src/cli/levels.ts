@@ -1,0 +1,240 @@
+/**
+ * `generate level` (long levels through runtime.level, any width) and `eval levels` (the level
+ * quality harness of issue 4: playability before and after ensurePlayable, novelty, tile-pattern
+ * KL against the training levels and its baseline, broken structures, time per level).
+ */
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { InvalidRequestError, UnplayableLevelError } from '../errors.ts';
+import type { Device } from '../backend/onnx.ts';
+import type { GeneratedLevel } from '../levels/api.ts';
+import { legendTileset, levelPreview, toRows, toTmj, toVglc } from '../levels/export.ts';
+import { SMB_LEGEND } from '../levels/legend.ts';
+import { brokenStructureRate, kl, klBaseline, novelty } from '../levels/metrics.ts';
+import type { LevelRequest } from '../levels/request.ts';
+import { defaultDataDir, loadTrainingLevels } from '../levels/training-data.ts';
+import { composeSheet } from '../models/sheet.ts';
+import { encodePng } from '../png.ts';
+import { integer } from '../request.ts';
+import type { Runtime } from '../runtime.ts';
+import type { Format } from './output.ts';
+
+/** Numbers stay strings unless they look like numbers, so validation can say `got "abc"`. */
+export function numeric(value: string): number | string {
+  return /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(value.trim()) ? Number(value) : value;
+}
+
+export interface LevelFlags {
+  model?: string;
+  class?: string;
+  count?: string;
+  seed?: string;
+  steps?: string;
+  guidance?: string;
+  sampler?: string;
+  eta?: string;
+  width?: string;
+  constraints?: string;
+  ensurePlayable?: boolean;
+  flatStart?: string;
+  palette?: string;
+  alphaThreshold?: string;
+}
+
+/** `--constraints '<json>'` or `--constraints @file.json`. */
+function parseConstraints(value: string): unknown {
+  let text = value;
+  if (value.startsWith('@')) {
+    try {
+      text = readFileSync(value.slice(1), 'utf8');
+    } catch (e) {
+      throw new InvalidRequestError('constraints', `cannot read ${value.slice(1)}: ${(e as Error).message}`);
+    }
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new InvalidRequestError('constraints', `not valid JSON (${(e as Error).message}); expected e.g. [{"row":12,"col":0,"tile":"X"},{"rect":{"row":13,"col":0,"rows":1,"cols":8},"tile":"X"}]`);
+  }
+}
+
+/** The level request the flags describe, and how many levels (seeds seed, seed + 1, ...). */
+export function levelRequest(f: LevelFlags): { request: LevelRequest; count: number } {
+  for (const key of ['palette', 'alphaThreshold'] as const) if (f[key] !== undefined) throw new InvalidRequestError(key, 'only applies to sprites');
+  const request: Record<string, unknown> = { kind: 'level' };
+  for (const key of ['model', 'class', 'sampler'] as const) if (f[key] !== undefined) request[key] = f[key];
+  for (const key of ['seed', 'steps', 'guidance', 'eta', 'width', 'flatStart'] as const) if (f[key] !== undefined) request[key] = numeric(f[key]);
+  if (f.constraints !== undefined) request.constraints = parseConstraints(f.constraints);
+  if (f.ensurePlayable) request.ensurePlayable = true;
+  const count = f.count === undefined ? 1 : integer('count', numeric(f.count), 1, 64);
+  return { request: request as LevelRequest, count };
+}
+
+/** The files for `levels` in `format` (several levels: VGLC blocks separated by a blank line, previews stacked). */
+export function renderLevels(levels: GeneratedLevel[], format: Format, out: string): Array<[string, Uint8Array | string]> {
+  const grids = levels.map((l) => l.grid);
+  if (format === 'vglc') return [[out, grids.map(toVglc).join('\n')]];
+  if (format === 'png') return [[out, encodePng(composeSheet(levels.map((l) => levelPreview(l.grid, 8, l.metadata.path)), 1))]];
+  const first = levels[0]!;
+  if (format === 'json') {
+    const body = levels.map((l) => ({ rows: l.grid.rows, cols: l.grid.cols, text: toVglc(l.grid).trimEnd().split('\n'), data: toRows(l.grid), request: l.request, metadata: l.metadata }));
+    return [[out, JSON.stringify({ model: first.model, version: first.version, sha256: first.sha256, device: first.device, legend: first.grid.legend, levels: body }) + '\n']];
+  }
+  const tileset = out.replace(/\.tmj$/i, '') + '.tiles.png';
+  const properties = { model: first.model, seed: first.metadata.seed, playable: first.metadata.playable };
+  return [
+    [out, JSON.stringify(toTmj(first.grid, basename(tileset), 16, properties), null, 1) + '\n'],
+    [tileset, encodePng(legendTileset(first.grid.legend))],
+  ];
+}
+
+export function levelSummary(levels: GeneratedLevel[]): string {
+  const first = levels[0]!;
+  const playable = levels.filter((l) => l.metadata.playable).length;
+  const attempts = levels.reduce((n, l) => n + l.metadata.attempts, 0);
+  const repairs = levels.reduce((n, l) => n + (l.metadata.repairs ?? 0), 0);
+  return `${levels.length} level(s) of ${first.grid.cols} columns from ${first.model} ${first.version} on ${first.device}, seed ${first.metadata.seed}, ${first.request.steps} steps, ${playable}/${levels.length} playable, ${attempts} playability retries, ${repairs} structure repairs`;
+}
+
+export interface EvalFlags {
+  model?: string;
+  count: string;
+  width: string;
+  seed: string;
+  steps?: string;
+  guidance?: string;
+  sampler?: string;
+  data?: string;
+  json?: boolean;
+  progress: boolean;
+  device: Device;
+}
+
+export interface EvalReport {
+  model: string;
+  version: string;
+  sha256: string;
+  device: string;
+  count: number;
+  width: number;
+  seed: number;
+  steps: number;
+  guidance: number;
+  sampler: string;
+  playable_raw: number;
+  playable: number;
+  novelty: number;
+  kl: number;
+  kl_baseline: number;
+  broken_structures: number;
+  ms_per_level: number;
+  /** Means per level: sampling / repair / checking ms, ensurePlayable attempts, repair edits, windows. */
+  sample_ms_per_level: number;
+  attempts_per_level: number;
+  repairs_per_level: number;
+  windows_per_level: number;
+  /** Levels ensurePlayable gave up on (UnplayableLevelError), by seed. */
+  failures: Array<{ seed: number; error: string }>;
+  training_levels: number;
+}
+
+const mean = (values: number[]): number => (values.length ? values.reduce((a, b) => a + b, 0) / values.length : Number.NaN);
+const round = (v: number, digits = 4): number => (Number.isFinite(v) ? Number(v.toFixed(digits)) : v);
+
+/**
+ * Generates `count` levels (seeds seed, seed + 1, ...) with ensurePlayable through the runtime and
+ * scores them. `playable_raw` is the checker on each raw sample (before structure repair and
+ * retries); the other metrics are on the returned levels. The session is loaded (a one-column
+ * warm-up level) before the clock starts.
+ */
+export async function evalLevels(runtime: Runtime, f: EvalFlags, report: (line: string) => void): Promise<EvalReport> {
+  const count = integer('count', numeric(f.count), 1, 10_000);
+  const base: LevelRequest = { kind: 'level', width: numeric(f.width) as number, seed: numeric(f.seed) as number, ensurePlayable: true };
+  if (f.model !== undefined) base.model = f.model;
+  if (f.steps !== undefined) base.steps = numeric(f.steps) as number;
+  if (f.guidance !== undefined) base.guidance = numeric(f.guidance) as number;
+  if (f.sampler !== undefined) base.sampler = f.sampler as LevelRequest['sampler'];
+  const request = await runtime.validateLevel(base);
+  const legend = (await runtime.manifest()).models.find((m) => m.id === request.model)!.tiles!;
+  if (legend.map((t) => t.char).join('') !== SMB_LEGEND.map((t) => t.char).join('')) {
+    throw new InvalidRequestError('model', `${request.model} does not use the SMB legend (${legend.map((t) => t.char).join('')}); eval levels compares with the VGLC Mario levels`);
+  }
+  const training = loadTrainingLevels(f.data ?? defaultDataDir()).map((l) => l.grid);
+  if (count > 0x100000000 - request.seed) throw new InvalidRequestError('count', `seed + count must stay below 2^32`);
+
+  await runtime.level({ ...base, width: 16, steps: 1, seed: 0, ensurePlayable: false });
+  const results: GeneratedLevel[] = [];
+  const failures: EvalReport['failures'] = [];
+  let device = '';
+  const started = performance.now();
+  const every = Math.max(1, Math.floor(count / 10));
+  for (let i = 0; i < count; i++) {
+    const seed = request.seed + i;
+    try {
+      const r = await runtime.level({ ...base, seed });
+      results.push(r);
+      device = r.device;
+    } catch (e) {
+      if (!(e instanceof UnplayableLevelError)) throw e;
+      failures.push({ seed, error: e.message });
+    }
+    if (f.progress && (process.stderr.isTTY || (i + 1) % every === 0 || i + 1 === count)) {
+      const line = `eval levels: ${i + 1}/${count} levels, ${((performance.now() - started) / (i + 1)).toFixed(0)} ms/level, ${failures.length} failed`;
+      if (process.stderr.isTTY) process.stderr.write(`\r${line}${i + 1 === count ? '\n' : ''}`);
+      else report(line);
+    }
+  }
+  const grids = results.map((r) => r.grid);
+  const meta = results.map((r) => r.metadata);
+  const model = (await runtime.manifest()).models.find((m) => m.id === request.model)!;
+  return {
+    model: model.id,
+    version: model.version,
+    sha256: model.sha256,
+    device,
+    count,
+    width: request.width,
+    seed: request.seed,
+    steps: request.steps,
+    guidance: request.guidance,
+    sampler: request.sampler,
+    // A level ensurePlayable gave up on counts as unplayable in both figures.
+    playable_raw: round(meta.filter((m) => m.playableRaw).length / count),
+    playable: round(meta.filter((m) => m.playable).length / count),
+    novelty: round(novelty(grids, training)),
+    kl: round(kl(grids, training)),
+    kl_baseline: round(klBaseline(training)),
+    broken_structures: round(brokenStructureRate(grids)),
+    ms_per_level: round(mean(results.map((r) => r.ms)), 1),
+    sample_ms_per_level: round(mean(meta.map((m) => m.timings.sampleMs)), 1),
+    attempts_per_level: round(mean(meta.map((m) => m.attempts)), 3),
+    repairs_per_level: round(mean(meta.map((m) => m.repairs ?? 0)), 2),
+    windows_per_level: round(mean(meta.map((m) => m.windows)), 2),
+    failures,
+    training_levels: training.length,
+  };
+}
+
+/** The report as a readable table with the issue's targets. */
+export function evalTable(r: EvalReport): string {
+  const rows: Array<[string, string, string, boolean | null]> = [
+    ['playable_raw', r.playable_raw.toFixed(3), '>= 0.95', r.playable_raw >= 0.95],
+    ['playable', r.playable.toFixed(3), '= 1.0', r.playable === 1],
+    ['novelty', r.novelty.toFixed(3), '>= 0.99', r.novelty >= 0.99],
+    ['kl', r.kl.toFixed(3), `<= 1.5 x kl_baseline = ${(1.5 * r.kl_baseline).toFixed(3)}`, r.kl <= 1.5 * r.kl_baseline],
+    ['kl_baseline', r.kl_baseline.toFixed(3), '', null],
+    ['broken_structures', r.broken_structures.toFixed(3), '<= 0.01', r.broken_structures <= 0.01],
+    ['ms_per_level', r.ms_per_level.toFixed(0), r.width === 200 ? '<= 1000 (wasm)' : '', r.width === 200 && r.device === 'wasm' ? r.ms_per_level <= 1000 : null],
+    ['attempts_per_level', String(r.attempts_per_level), '', null],
+    ['repairs_per_level', String(r.repairs_per_level), '', null],
+  ];
+  const lines = [
+    `eval levels: ${r.count} levels of ${r.width} columns, seeds ${r.seed}..${r.seed + r.count - 1}, ${r.model} ${r.version} on ${r.device}, ${r.steps} steps, guidance ${r.guidance}, ${r.sampler}`,
+    '',
+    `${'metric'.padEnd(20)}${'value'.padStart(10)}  target`,
+    ...rows.map(([name, value, target, met]) => `${name.padEnd(20)}${value.padStart(10)}  ${target}${met === null ? '' : met ? '  ok' : '  MISSED'}`),
+  ];
+  if (r.failures.length) lines.push('', `ensurePlayable gave up on ${r.failures.length} level(s):`, ...r.failures.map((f) => `  seed ${f.seed}: ${f.error}`));
+  return lines.join('\n');
+}
+
