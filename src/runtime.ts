@@ -15,7 +15,7 @@ import { createQueue } from './queue.ts';
 import { normalizeRequest, type GenerateRequest, type NormalizedRequest } from './request.ts';
 import { sampleBatch } from './sample.ts';
 import { createLevelApi, type GeneratedLevel } from './levels/api.ts';
-import type { LevelRequest, NormalizedLevelRequest, RegenerateOptions } from './levels/request.ts';
+import type { LevelRequest, NormalizedLevelRequest, NormalizedRegenerate, RegenerateOptions } from './levels/request.ts';
 
 /** Relative to this file, so it works from the package in Node and from the dev server in a browser. */
 const DEFAULT_MANIFEST = '../models/manifest.json';
@@ -85,9 +85,9 @@ export interface ModelSummary {
 export interface Runtime {
   generate(request: GenerateRequest, options?: GenerateOptions): Promise<GenerateResult>;
   /** A level of any width (16..10,000 columns), outpainted window by window (levels/api.ts). */
-  level(request: LevelRequest, options?: GenerateOptions): Promise<GeneratedLevel>;
+  level(request: LevelRequest, options?: GenerateOptions): Promise<GeneratedLevel<NormalizedLevelRequest>>;
   /** Redo columns [fromCol, toCol) of a level; every cell outside stays byte-identical. */
-  regenerate(level: LevelGrid | GeneratedLevel, options: RegenerateOptions, opts?: GenerateOptions): Promise<GeneratedLevel>;
+  regenerate(level: LevelGrid | GeneratedLevel, options: RegenerateOptions, opts?: GenerateOptions): Promise<GeneratedLevel<NormalizedRegenerate>>;
   /** Validate a level request without generating. */
   validateLevel(request: LevelRequest): Promise<NormalizedLevelRequest>;
   manifest(): Promise<Manifest>;

@@ -21,13 +21,13 @@ import {
 } from './request.ts';
 
 /** A generated (or regenerated) level: the grid, its legend and how it was made. */
-export interface GeneratedLevel {
+export interface GeneratedLevel<R extends NormalizedLevelRequest | NormalizedRegenerate = NormalizedLevelRequest | NormalizedRegenerate> {
   kind: 'level';
   model: string;
   version: string;
   sha256: string;
   /** The level request, or for `regenerate` its normalized options. */
-  request: NormalizedLevelRequest | NormalizedRegenerate;
+  request: R;
   /** rows x width tile ids (`cells[r * cols + c]`), legend included. */
   grid: LevelGrid;
   metadata: LevelMetadata;
@@ -37,8 +37,8 @@ export interface GeneratedLevel {
 }
 
 export interface LevelApi {
-  level(request: LevelRequest, options?: GenerateOptions): Promise<GeneratedLevel>;
-  regenerate(level: LevelGrid | GeneratedLevel, options: RegenerateOptions, opts?: GenerateOptions): Promise<GeneratedLevel>;
+  level(request: LevelRequest, options?: GenerateOptions): Promise<GeneratedLevel<NormalizedLevelRequest>>;
+  regenerate(level: LevelGrid | GeneratedLevel, options: RegenerateOptions, opts?: GenerateOptions): Promise<GeneratedLevel<NormalizedRegenerate>>;
   validateLevel(request: LevelRequest): Promise<NormalizedLevelRequest>;
 }
 
@@ -139,7 +139,7 @@ export function createLevelApi(deps: LevelApiDeps): LevelApi {
       const request = normalizeLevelRequest(manifest, raw);
       const { model, baseUrl } = await withModel(request.model);
       const key = deps.cache ? await sha256Hex(new TextEncoder().encode(`${model.sha256}\nlevel\n${canonicalLevelRequest(request)}`)) : '';
-      const hit = deps.cache ? await deps.cache.get<GeneratedLevel>(key) : undefined;
+      const hit = deps.cache ? await deps.cache.get<GeneratedLevel<NormalizedLevelRequest>>(key) : undefined;
       if (hit) return { ...hit, cached: true, ms: now() - started };
       throwIfAborted(opts.signal);
 
@@ -151,7 +151,7 @@ export function createLevelApi(deps: LevelApiDeps): LevelApi {
       const out = await run(model, baseUrl, request, label, request.class, request.ensurePlayable, planned, opts, (o) =>
         buildLevel(rows, request.width, legend, pins, request.seed, o),
       );
-      const result: GeneratedLevel = {
+      const result: GeneratedLevel<NormalizedLevelRequest> = {
         kind: 'level', model: model.id, version: model.version, sha256: model.sha256, request,
         grid: out.grid, metadata: out.metadata, device: out.device, cached: false, ms: 0,
       };

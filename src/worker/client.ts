@@ -9,7 +9,7 @@ import type { GenerateOptions, GenerateResult, ModelSummary } from '../runtime.t
 import type { ProgressCallback, WorkerApi, WorkerConfig } from './protocol.ts';
 import type { GeneratedLevel } from '../levels/api.ts';
 import type { LevelGrid } from '../models/codecs.ts';
-import type { LevelRequest, NormalizedLevelRequest, RegenerateOptions } from '../levels/request.ts';
+import type { LevelRequest, NormalizedLevelRequest, NormalizedRegenerate, RegenerateOptions } from '../levels/request.ts';
 
 export interface WorkerClientOptions extends Omit<WorkerConfig, 'manifest'> {
   /** Manifest URL; relative URLs resolve against the page. Default: the package's models/manifest.json. */
@@ -21,9 +21,9 @@ export interface WorkerClientOptions extends Omit<WorkerConfig, 'manifest'> {
 export interface WorkerClient {
   generate(request: GenerateRequest, options?: GenerateOptions): Promise<GenerateResult>;
   /** A level of any width, made in the worker (runtime.level). */
-  level(request: LevelRequest, options?: GenerateOptions): Promise<GeneratedLevel>;
+  level(request: LevelRequest, options?: GenerateOptions): Promise<GeneratedLevel<NormalizedLevelRequest>>;
   /** Redo columns [fromCol, toCol) of a level in the worker (runtime.regenerate). */
-  regenerate(level: LevelGrid | GeneratedLevel, options: RegenerateOptions, opts?: GenerateOptions): Promise<GeneratedLevel>;
+  regenerate(level: LevelGrid | GeneratedLevel, options: RegenerateOptions, opts?: GenerateOptions): Promise<GeneratedLevel<NormalizedRegenerate>>;
   validateLevel(request: LevelRequest): Promise<NormalizedLevelRequest>;
   validate(request: GenerateRequest): Promise<NormalizedRequest>;
   models(): Promise<ModelSummary[]>;
@@ -82,8 +82,8 @@ export function createWorkerClient(options: WorkerClientOptions = {}): WorkerCli
 
   return {
     generate: (request, opts = {}) => tracked(opts, (id, progress) => api.generate(id, request, progress) as Promise<GenerateResult>),
-    level: (request, opts = {}) => tracked(opts, (id, progress) => api.level(id, request, progress) as Promise<GeneratedLevel>),
-    regenerate: (level, options, opts = {}) => tracked(opts, (id, progress) => api.regenerate(id, level, options, progress) as Promise<GeneratedLevel>),
+    level: (request, opts = {}) => tracked(opts, (id, progress) => api.level(id, request, progress) as Promise<GeneratedLevel<NormalizedLevelRequest>>),
+    regenerate: (level, options, opts = {}) => tracked(opts, (id, progress) => api.regenerate(id, level, options, progress) as Promise<GeneratedLevel<NormalizedRegenerate>>),
     validateLevel: async (request) => (await ready, revived(api.validateLevel(request))),
     validate: async (request) => (await ready, revived(api.validate(request))),
     models: async () => (await ready, revived(api.models())),

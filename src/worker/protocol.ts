@@ -9,7 +9,7 @@ import type { GenerateRequest, NormalizedRequest } from '../request.ts';
 import type { GenerateResult, ModelSummary, Progress } from '../runtime.ts';
 import type { GeneratedLevel } from '../levels/api.ts';
 import type { LevelGrid } from '../models/codecs.ts';
-import type { LevelRequest, NormalizedLevelRequest, RegenerateOptions } from '../levels/request.ts';
+import type { LevelRequest, NormalizedLevelRequest, NormalizedRegenerate, RegenerateOptions } from '../levels/request.ts';
 
 export interface WorkerConfig {
   /** Absolute manifest URL (a relative one would resolve against the worker script, not the page). */
@@ -28,9 +28,9 @@ export interface WorkerApi {
   /** `id` is chosen by the client so it can `cancel(id)` later. */
   generate(id: number, request: GenerateRequest, onProgress?: ProgressCallback): Promise<GenerateResult>;
   /** A level of any width (runtime.level); cancellable by `id` like generate. */
-  level(id: number, request: LevelRequest, onProgress?: ProgressCallback): Promise<GeneratedLevel>;
+  level(id: number, request: LevelRequest, onProgress?: ProgressCallback): Promise<GeneratedLevel<NormalizedLevelRequest>>;
   /** Redo columns of a level (runtime.regenerate). */
-  regenerate(id: number, level: LevelGrid | GeneratedLevel, options: RegenerateOptions, onProgress?: ProgressCallback): Promise<GeneratedLevel>;
+  regenerate(id: number, level: LevelGrid | GeneratedLevel, options: RegenerateOptions, onProgress?: ProgressCallback): Promise<GeneratedLevel<NormalizedRegenerate>>;
   validateLevel(request: LevelRequest): Promise<NormalizedLevelRequest>;
   cancel(id: number, reason?: string): Promise<void>;
   validate(request: GenerateRequest): Promise<NormalizedRequest>;
