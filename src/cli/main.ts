@@ -16,6 +16,8 @@ import { resolveCliManifest } from './manifest.ts';
 import { FORMATS, chooseFormat, render, writeAtomically } from './output.ts';
 import { evalLevels, evalTable, levelRequest, levelSummary, renderLevels, type EvalFlags, type LevelFlags } from './levels.ts';
 import type { GeneratedLevel } from '../levels/api.ts';
+import { BAKE_DEVICES, bakeCommand, mergeCommand } from './pack/bake.ts';
+import { PackInputError } from './pack/config.ts';
 
 const NAME = 'asset-diffusion';
 
@@ -214,6 +216,26 @@ export function buildProgram(): Command {
     .action(evalLevelsCommand);
 
   program
+    .command('bake')
+    .description('bake an asset pack (docs/PACK-FORMAT.md): sprite atlases, tilesets and levels as PNG, JSON, TMJ and VGLC files')
+    .argument('<pack.json>', 'pack config')
+    .requiredOption('--out <dir>', 'output folder (replaced atomically at the end)')
+    .option('--shard <i/n>', 'bake only the items with index % n == i (join shards with merge)')
+    .option('--json', 'print a JSON summary instead of the progress bar')
+    .addOption(new Option('--device <device>', 'onnxruntime: auto (native CPU when installed, else wasm), native, wasm').choices(BAKE_DEVICES).default('auto'))
+    .option('--manifest <path>', 'models manifest')
+    .option('--no-progress', 'no progress bar')
+    .action(bakeCommand);
+
+  program
+    .command('merge')
+    .description('join the outputs of bake --shard runs into one pack')
+    .argument('<dirs...>', 'shard output folders')
+    .requiredOption('--out <dir>', 'output folder')
+    .option('--json', 'print a JSON summary')
+    .action(mergeCommand);
+
+  program
     .command('models')
     .description('list the models, their classes or tiles, and step defaults')
     .option('--manifest <path>', 'models manifest')
@@ -238,6 +260,10 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof CommanderError) {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
       console.error(`${NAME}: ${usageLine(e)}`);
+      return 2;
+    }
+    if (e instanceof PackInputError) {
+      console.error(`${NAME}: ${e.message}`);
       return 2;
     }
     if (e instanceof InvalidRequestError) {
