@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { memoryStore } from '../../src/cache/stores.ts';
 import { createCache } from '../../src/cache/cache.ts';
-import { InvalidRequestError } from '../../src/errors.ts';
+import { AbortError, InvalidRequestError } from '../../src/errors.ts';
 import { toVglc } from '../../src/levels/export.ts';
 import { TILE, tileAt } from '../../src/levels/legend.ts';
 import { checkPlayability } from '../../src/levels/playability.ts';
@@ -129,6 +129,16 @@ describe('level requests: bad input is a named error naming the field; nothing i
     const r = await runtime.level({ seed: 1, steps: 1, constraints: [{ rect: { row: 0, col: 8, rows: 16, cols: 1 }, tile: 'X' }] });
     expect(r.metadata.playable).toBe(false);
     expect(r.metadata.reason).toMatch(/column/);
+  });
+
+  it('an abort between sampler steps stops the level with an AbortError', async () => {
+    const controller = new AbortController();
+    let steps = 0;
+    const error = await runtime
+      .level({ width: 200, seed: 2, steps: 3 }, { signal: controller.signal, onProgress: (p) => p.phase === 'sample' && ++steps === 4 && controller.abort() })
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(AbortError);
+    expect(steps).toBe(4);
   });
 
   it('a good request is cached and served again', async () => {
