@@ -1,0 +1,123 @@
+/**
+ * Loader file types, so generation runs inside `preload` and counts toward the Loader's progress:
+ * each `this.load.diffusion*(key, request)` is one File whose "download" is a worker request.
+ * Between file completions the Loader's 'progress' event also moves with model bytes and sampler
+ * steps, so an ordinary progress bar fills smoothly instead of jumping per file.
+ */
+import * as Phaser from 'phaser';
+import type { Progress } from '../src/runtime.ts';
+import { scenePluginOf, type DiffusionScenePlugin } from './scene.ts';
+import type { AssetKind, ResultOf } from './types.ts';
+import { DiffusionPackFile } from './pack.ts';
+
+const { FILE_LOADING, FILE_LOADED } = Phaser.Loader;
+const TYPES: Record<AssetKind, string> = { sprite: 'diffusionSprites', tile: 'diffusionTiles', level: 'diffusionLevel' };
+
+/** Fractions of the generation files in flight, per Loader. */
+const inflight = new WeakMap<Phaser.Loader.LoaderPlugin, Map<GenerationFile<AssetKind>, number>>();
+
+function reportProgress(loader: Phaser.Loader.LoaderPlugin): void {
+  const fractions = inflight.get(loader);
+  if (!fractions || loader.totalToLoad === 0) return;
+  // Phaser's own measure (files done / files queued) plus the part of each running generation.
+  const done = 1 - (loader.list.size + loader.inflight.size) / loader.totalToLoad;
+  let partial = 0;
+  for (const f of fractions.values()) partial += f;
+  loader.progress = Math.min(1, done + partial / loader.totalToLoad);
+  loader.emit(Phaser.Loader.Events.PROGRESS, loader.progress);
+}
+
+export class GenerationFile<K extends AssetKind> extends Phaser.Loader.File {
+  private sawDownload = false;
+
+  constructor(
+    loader: Phaser.Loader.LoaderPlugin,
+    readonly kind: K,
+    key: string,
+    readonly request: object = {},
+  ) {
+    const plugin = scenePluginOf(loader.systems);
+    if (!plugin) throw new Error('asset-diffusion: no diffusion scene plugin in this scene; add `plugins: diffusionPlugins(options)` to the game config');
+    super(loader, {
+      type: TYPES[kind],
+      key,
+      // Never fetched (load() is replaced); Phaser wants a URL string for its bookkeeping.
+      url: `diffusion:${kind}/${key}`,
+      // Textures for images (as Phaser's ImageFile does), so existing keys are skipped, not regenerated.
+      cache: kind === 'level' ? plugin.global.levels : (loader.textureManager as unknown as Phaser.Cache.BaseCache),
+    });
+  }
+
+  private get plugin(): DiffusionScenePlugin {
+    return scenePluginOf(this.loader.systems)!;
+  }
+
+  override load(): void {
+    this.state = FILE_LOADING;
+    const loader = this.loader;
+    const plugin = this.plugin;
+    const fractions = inflight.get(loader) ?? new Map();
+    inflight.set(loader, fractions.set(this, 0));
+    const progress = (p: Progress & { key: string }): void => {
+      if (p.key !== this.key) return;
+      const f = this.fraction(p);
+      if (f <= (fractions.get(this) ?? 0)) return;
+      fractions.set(this, f);
+      this.percentComplete = f;
+      loader.emit(Phaser.Loader.Events.FILE_PROGRESS, this, f);
+      reportProgress(loader);
+    };
+    plugin.on('progress', progress);
+    const signal = plugin.signal;
+    plugin.run(this.kind, this.key, this.request).then(
+      (result) => this.finish(fractions, progress, result),
+      (error) => {
+        if (signal.aborted) return; // the scene shut down; the Loader was reset with it
+        (this as { error?: unknown }).error = error;
+        this.finish(fractions, progress, undefined);
+      },
+    );
+  }
+
+  private finish(fractions: Map<GenerationFile<AssetKind>, number>, progress: (p: Progress & { key: string }) => void, result: ResultOf<K> | undefined): void {
+    fractions.delete(this);
+    this.plugin?.off('progress', progress);
+    this.data = result;
+    this.state = FILE_LOADED;
+    this.loader.nextFile(this, result !== undefined);
+  }
+
+  /** Model bytes fill the first half when this file had to download a model; sampler steps the rest. */
+  private fraction(p: Progress): number {
+    if (p.phase === 'download') {
+      this.sawDownload = true;
+      return p.total > 0 ? (0.5 * p.loaded) / p.total : 0;
+    }
+    if (p.phase === 'sample') return this.sawDownload ? 0.5 + (0.5 * p.step) / p.steps : p.step / p.steps;
+    return 0;
+  }
+
+  override addToCache(): void {
+    const global = this.plugin.global;
+    if (this.kind === 'level') {
+      const result = this.data as ResultOf<'level'>;
+      global.addLevel(this.key, result.grid, { result });
+    } else {
+      global.addImages(this.key, this.data as ResultOf<'sprite'>);
+    }
+  }
+}
+
+/** Installs `load.diffusionSprites/Tiles/Level/Pack` on every scene's Loader (Phaser copies these at Loader creation). */
+export function registerFileTypes(pluginManager: Phaser.Plugins.PluginManager): void {
+  for (const kind of ['sprite', 'tile', 'level'] as const) {
+    pluginManager.registerFileType(TYPES[kind], function (this: Phaser.Loader.LoaderPlugin, key: string, request?: object) {
+      this.addFile(new GenerationFile(this, kind, key, request));
+      return this;
+    });
+  }
+  pluginManager.registerFileType('diffusionPack', function (this: Phaser.Loader.LoaderPlugin, key: string, url: string) {
+    this.addFile(new DiffusionPackFile(this, key, url));
+    return this;
+  });
+}

@@ -1,0 +1,85 @@
+/**
+ * Public types of the Phaser plugin and the `declare module 'phaser'` augmentation that types
+ * `this.diffusion` in scenes and the `this.load.diffusion*` Loader methods.
+ */
+import type { Device, ExecutedDevice } from '../src/backend/onnx.ts';
+import type { CacheOptions } from '../src/cache/cache.ts';
+import type { GenerateRequest } from '../src/request.ts';
+import type { LevelRequest } from '../src/levels/request.ts';
+import type { ImageResult, Progress } from '../src/runtime.ts';
+import type { GeneratedLevel } from '../src/levels/api.ts';
+import type { WorkerClient } from '../src/worker/client.ts';
+import type { DiffusionScenePlugin } from './scene.ts';
+
+export type AssetKind = 'sprite' | 'tile' | 'level';
+/** What the worker returns for each kind. */
+export type ResultOf<K extends AssetKind> = K extends 'level' ? GeneratedLevel : ImageResult;
+
+/** Options of the global plugin (the game config's `plugins: diffusionPlugins(options)`). */
+export interface DiffusionPluginOptions {
+  /** Models manifest URL, relative to the page. Default: the package's models/manifest.json. */
+  manifest?: string;
+  /** 'auto' (WebGPU, else wasm; the default), 'webgpu' or 'wasm'. */
+  device?: Device;
+  /** IndexedDB result cache: `{ name, maxBytes }` (default 'asset-diffusion', 64 MiB), or false for none. */
+  cache?: Omit<CacheOptions, 'store'> | false;
+  /** Sampler steps for requests that give none: one number, or per kind. Default: the manifest's. */
+  steps?: number | Partial<Record<AssetKind, number>>;
+  /** onnxruntime-web wasm threads. */
+  numThreads?: number;
+  /** A worker client to use instead of starting one (tests, custom bundling); the plugin will not terminate it. */
+  client?: WorkerClient;
+}
+
+/** Sprite and tile requests: the runtime's request without `kind` (the method says it). */
+export type SpriteRequest = Omit<GenerateRequest, 'kind' | 'width'>;
+export type TileRequest = Omit<GenerateRequest, 'kind' | 'width' | 'alphaThreshold' | 'palette'>;
+export type { LevelRequest };
+
+/** The third argument of `sprites`, `tiles` and `level`. */
+export interface CallOptions {
+  /** Cancels this request; the scene's own signal (fired on shutdown) cancels it too. */
+  signal?: AbortSignal;
+}
+
+/** Payload of the 'progress' event: the worker's progress plus which asset it is for. */
+export type DiffusionProgress = Progress & { key: string; kind: AssetKind };
+
+/** Event names, emitted by `this.diffusion` (requests of that scene) and by the global plugin (all). */
+export const DiffusionEvents = {
+  /** (progress: DiffusionProgress) — queued / model download bytes / sampler steps. */
+  PROGRESS: 'progress',
+  /** (device: 'webgpu' | 'wasm' | 'cpu') — once per game, when the first fresh generation reports where it ran. */
+  BACKEND: 'backend',
+  /** ({ key, kind, hit }) — after each request: hit = served from the IndexedDB cache (no sampler steps). */
+  CACHE: 'cache',
+  /** (error: Error, { key, kind }) — a named error (InvalidRequestError, ModelLoadError, ...); aborts are not reported. */
+  ERROR: 'error',
+} as const;
+
+export interface CacheEvent {
+  key: string;
+  kind: AssetKind;
+  hit: boolean;
+}
+
+export type BackendName = ExecutedDevice;
+
+declare module 'phaser' {
+  interface Scene {
+    /** asset-diffusion: generate sprites, tiles and levels (installed by `diffusionPlugins()`). */
+    diffusion: DiffusionScenePlugin;
+  }
+  namespace Loader {
+    interface LoaderPlugin {
+      /** Generate a spritesheet texture (one frame per sprite, frames 0..count-1) as part of preload. */
+      diffusionSprites(key: string, request?: SpriteRequest): this;
+      /** Generate a tileset texture (usable by `map.addTilesetImage(name, key)`) as part of preload. */
+      diffusionTiles(key: string, request?: TileRequest): this;
+      /** Generate a level; afterwards `this.diffusion.getLevel(key).createTilemap()`. */
+      diffusionLevel(key: string, request?: LevelRequest): this;
+      /** Load a baked pack (docs/PACK-FORMAT.md): no model or worker involved. */
+      diffusionPack(key: string, url: string): this;
+    }
+  }
+}
