@@ -65,9 +65,18 @@ function checkOut(outArg: string): { out: string; staging: string } {
   if (!existsSync(parent) || !statSync(parent).isDirectory()) throw new PackInputError(`--out: directory ${parent} does not exist`);
   if (existsSync(out)) {
     if (!statSync(out).isDirectory()) throw new PackInputError(`--out: ${out} exists and is not a directory`);
-    if (!existsSync(join(out, PACK_FILE)) && readdirSync(out).length > 0) throw new PackInputError(`--out: ${out} is not empty and holds no ${PACK_FILE}; refusing to replace it`);
+    if (readdirSync(out).length > 0 && !isPackFolder(out)) throw new PackInputError(`--out: ${out} is not empty and holds no baked ${PACK_FILE}; refusing to replace it`);
   }
   return { out, staging: join(parent, `.${basename(out)}.partial`) };
+}
+
+/** A folder a bake wrote: its pack.json says so (a pack *config* named pack.json does not). */
+function isPackFolder(dir: string): boolean {
+  try {
+    return JSON.parse(readFileSync(join(dir, PACK_FILE), 'utf8'))?.format === 'asset-diffusion-pack';
+  } catch {
+    return false;
+  }
 }
 
 async function readJson<T>(path: string): Promise<T | undefined> {

@@ -162,7 +162,7 @@ const SECTIONS = [
 /** Validates a parsed pack config against the manifest; throws PackInputError naming the JSON path. */
 export function validatePack(raw: unknown, manifest: Manifest): ValidatedPack {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new PackInputError(`(root): must be an object (got ${Array.isArray(raw) ? 'an array' : describe(raw)})`);
-  const parsed = packSchema.safeParse(raw);
+  const parsed = packSchema.safeParse(raw, { reportInput: true });
   if (!parsed.success) throw new PackInputError(firstIssue(parsed.error));
   const p = parsed.data;
   const packSeed = p.seed ?? 1;
