@@ -202,19 +202,24 @@ function reporter(enabled: boolean): Reporter {
   const none: Reporter = { start() {}, item() {}, progress() {}, done() {}, stop() {} };
   if (!enabled || !process.stderr.isTTY) return none;
   const bar = new cliProgress.SingleBar(
-    { stream: process.stderr, format: 'bake [{bar}] {value}/{total} items | {item} step {step}/{steps} | ETA {eta_formatted}', hideCursor: true, clearOnComplete: true, etaBuffer: 4 },
+    { stream: process.stderr, format: 'bake [{bar}] {value}/{total} items | {item} step {step}/{steps} | ETA {left}', hideCursor: true, clearOnComplete: true },
     cliProgress.Presets.shades_classic,
   );
   let value = 0;
+  let total = 0;
   let started = false;
+  const t0 = Date.now();
+  // cli-progress's own ETA needs a steady rate; items differ in size, so: mean time per finished item x items left.
+  const left = (): string => (value === 0 ? '?' : `${Math.round((((Date.now() - t0) / value) * (total - value)) / 1000)}s`);
   return {
-    start(total) {
-      bar.start(total, 0, { item: '', step: 0, steps: 0 });
+    start(n) {
+      total = n;
+      bar.start(n, 0, { item: '', step: 0, steps: 0, left: '?' });
       started = true;
     },
-    item: (name) => bar.update(value, { item: name, step: 0, steps: 0 }),
+    item: (name) => bar.update(value, { item: name, step: 0, steps: 0, left: left() }),
     progress: (p) => p.phase === 'sample' && bar.update(value, { step: p.step, steps: p.steps }),
-    done: () => bar.update(++value),
+    done: () => bar.update(++value, { left: left() }),
     stop: () => started && (bar.stop(), (started = false)),
   };
 }
