@@ -1,0 +1,27 @@
+/**
+ * Diffusion Run: an endless platformer whose level, tiles and sprites are generated in the
+ * browser by asset-diffusion's models, in a Web Worker, as the player runs.
+ */
+import Phaser from 'phaser';
+import { createSession } from './session.ts';
+import { TitleScene } from './scenes/title.ts';
+import { LoadingScene } from './scenes/loading.ts';
+import { PlayScene } from './scenes/play.ts';
+import { GameOverScene } from './scenes/game-over.ts';
+import { exposeTestHooks } from './test-hooks.ts';
+
+export const WIDTH = 768;
+export const HEIGHT = 448; // 14 level rows of 32 px
+
+const game = new Phaser.Game({
+  type: Phaser.AUTO,
+  parent: 'game',
+  width: WIDTH,
+  height: HEIGHT,
+  backgroundColor: '#5c94fc',
+  pixelArt: true,
+  physics: { default: 'arcade', arcade: { gravity: { x: 0, y: 1500 }, debug: false } },
+  scene: [TitleScene, LoadingScene, PlayScene, GameOverScene],
+});
+game.registry.set('session', createSession());
+exposeTestHooks(game);

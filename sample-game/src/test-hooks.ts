@@ -1,0 +1,47 @@
+/**
+ * A read-only window into the running game for the browser tests (tests/e2e/game.test.ts) and
+ * for anyone poking at it from the console: `diffusionRun.state()`.
+ */
+import type Phaser from 'phaser';
+import type { Session } from './session.ts';
+import type { PlayScene } from './scenes/play.ts';
+
+export interface GameState {
+  scene: string;
+  seed: number;
+  heroX: number | null;
+  cameraX: number | null;
+  columns: number;
+  chunks: Array<{ index: number; start: number; count: number; cached: boolean; source: string }>;
+  backend: string | undefined;
+  hits: number;
+  misses: number;
+  score: number;
+  lives: number;
+  manifest: string | undefined;
+}
+
+export function exposeTestHooks(game: Phaser.Game): void {
+  const state = async (): Promise<GameState> => {
+    const session = game.registry.get('session') as Session;
+    const active = game.scene.getScenes(true)[0];
+    const play = game.scene.getScene('play') as PlayScene;
+    const playing = active?.scene.key === 'play' && play.hero;
+    const generation = await session.generation.catch(() => undefined);
+    return {
+      scene: active?.scene.key ?? 'none',
+      seed: session.seed,
+      heroX: playing ? play.hero.sprite.x : null,
+      cameraX: playing ? play.cameras.main.scrollX : null,
+      columns: session.stream?.columns.length ?? 0,
+      chunks: session.stream?.chunks.map(({ index, start, count, cached, source }) => ({ index, start, count, cached, source })) ?? [],
+      backend: generation?.stats.backend,
+      hits: generation?.stats.hits ?? 0,
+      misses: generation?.stats.misses ?? 0,
+      score: playing ? play.score : 0,
+      lives: playing ? play.lives : 0,
+      manifest: generation?.stats.manifest,
+    };
+  };
+  Object.assign(window, { diffusionRun: { state } });
+}
