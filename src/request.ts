@@ -30,7 +30,7 @@ export interface GenerateRequest {
   sampler?: SamplerName;
   /** DDIM stochasticity 0..1; default 0 (deterministic). */
   eta?: number;
-  /** Levels only: columns. For now exactly the model window. */
+  /** Levels only: columns, exactly the model window (raw window samples); `runtime.level({ width })` makes levels of any width. */
   width?: number;
   /** Sprites only: alpha threshold 0..1; default 0.5. */
   alphaThreshold?: number;
@@ -123,7 +123,7 @@ export function normalizeRequest(manifest: Manifest, raw: unknown): NormalizedRe
     guidance: present('guidance') ? real('guidance', r.guidance, model.guidance.min, model.guidance.max) : model.guidance.default,
     sampler: present('sampler') ? oneOf('sampler', r.sampler, SAMPLERS) : 'ddim',
     eta: present('eta') ? real('eta', r.eta, 0, 1) : 0,
-    // Outpainting to other widths arrives with levels/ (issue 4); until then one model window.
+    // generate() returns raw model windows; levels of other widths are outpainted by runtime.level (levels/api.ts).
     width: present('width') ? integer('width', r.width, window, window) : window,
     alphaThreshold: sprite ? (present('alphaThreshold') ? real('alphaThreshold', r.alphaThreshold, 0, 1) : 0.5) : null,
     palette: sprite && present('palette') ? integer('palette', r.palette, 2, 256) : null,
