@@ -4,6 +4,7 @@
  */
 import * as Comlink from 'comlink';
 import { AbortError, BackendError, reviveError, toAbortError } from '../errors.ts';
+import { logger } from '../log.ts';
 import type { GenerateRequest, NormalizedRequest } from '../request.ts';
 import type { GenerateOptions, GenerateResult, ModelSummary } from '../runtime.ts';
 import type { ProgressCallback, WorkerApi, WorkerConfig } from './protocol.ts';
@@ -11,11 +12,20 @@ import type { GeneratedLevel } from '../levels/api.ts';
 import type { LevelGrid } from '../models/codecs.ts';
 import type { LevelRequest, NormalizedLevelRequest, NormalizedRegenerate, RegenerateOptions } from '../levels/request.ts';
 
+/** What the client needs of a worker: comlink's endpoint, an 'error' event when it dies, and terminate. */
+export interface WorkerLike extends Comlink.Endpoint {
+  terminate(): void;
+}
+
 export interface WorkerClientOptions extends Omit<WorkerConfig, 'manifest'> {
   /** Manifest URL; relative URLs resolve against the page. Default: the package's models/manifest.json. */
   manifest?: string | URL;
-  /** An existing Worker or MessagePort to talk to (tests, custom bundling). Default: a new module worker. */
+  /** An existing Worker or MessagePort to talk to (tests, custom bundling). Default: a new module worker. Never restarted. */
   endpoint?: Comlink.Endpoint;
+  /** Makes the worker (default: a module worker running worker.ts); called again to replace one that died. */
+  createWorker?: () => WorkerLike;
+  /** Replacement workers started per minute before the client gives up and fails calls instead; default 3. */
+  maxRestarts?: number;
 }
 
 export interface WorkerClient {
@@ -46,57 +56,123 @@ async function revived<T>(call: Promise<T>): Promise<T> {
   }
 }
 
+/** One worker and its comlink proxy; `dead` rejects when that worker dies. */
+interface Generation {
+  worker: WorkerLike | undefined;
+  api: Comlink.Remote<WorkerApi>;
+  ready: Promise<void>;
+  dead: Promise<never>;
+  kill(error: Error): void;
+}
+
+const RESTART_WINDOW_MS = 60_000;
+
 export function createWorkerClient(options: WorkerClientOptions = {}): WorkerClient {
-  const { endpoint, manifest, ...rest } = options;
-  const ownWorker = endpoint ? undefined : new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'asset-diffusion' });
-  const api = Comlink.wrap<WorkerApi>(endpoint ?? ownWorker!);
-  const ready = revived(api.init({ ...rest, manifest: absolute(manifest) }));
-  // Every call awaits `ready` and sees its error; this only stops an "unhandled rejection" report meanwhile.
-  ready.catch(() => undefined);
+  const { endpoint, manifest, createWorker, maxRestarts = 3, ...rest } = options;
+  const config: WorkerConfig = { ...rest, manifest: absolute(manifest) };
+  const spawn = createWorker ?? ((): WorkerLike => new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'asset-diffusion' }));
+  const restarts: number[] = [];
+  let closed = false;
   let nextId = 1;
   const pending = new Set<(e: Error) => void>();
-  // A worker that dies (script error, out of memory) never answers: fail what is waiting instead of hanging.
-  ownWorker?.addEventListener('error', (event) => {
-    for (const reject of pending) reject(new BackendError(`the generation worker failed: ${event.message || 'unknown error'}`));
-    pending.clear();
-  });
 
-  /** One cancellable worker call: an id for cancel(), the signal wired to it, progress proxied. */
-  async function tracked<T>(opts: GenerateOptions, call: (id: number, progress: ProgressCallback | undefined) => Promise<T>): Promise<T> {
-    const { signal, onProgress } = opts;
-    if (signal?.aborted) throw toAbortError(signal.reason);
-    await ready;
-    const id = nextId++;
-    const onAbort = (): void => void api.cancel(id, signal?.reason instanceof Error ? signal.reason.message : undefined).catch(() => undefined);
-    signal?.addEventListener('abort', onAbort, { once: true });
+  function start(): Generation {
+    const worker = endpoint ? undefined : spawn();
+    const api = Comlink.wrap<WorkerApi>(endpoint ?? worker!);
+    let kill!: (error: Error) => void;
+    const dead = new Promise<never>((_, reject) => (kill = reject));
+    dead.catch(() => undefined);
+    // A worker that dies during init would never answer it: race the death too.
+    const ready = Promise.race([revived(api.init(config)), dead]);
+    // Every call awaits `ready` and sees its error; this only stops an "unhandled rejection" report meanwhile.
+    ready.catch(() => undefined);
+    const generation: Generation = { worker, api, ready, dead, kill };
+    // A worker that dies (script error, out of memory) never answers: fail what is waiting, start another.
+    worker?.addEventListener('error', (event) => {
+      // Handled here: the page's own error handlers (and the game) never see it.
+      (event as Event).preventDefault?.();
+      died(generation, (event as ErrorEvent).message || 'unknown error');
+    });
+    return generation;
+  }
+
+  function died(generation: Generation, reason: string): void {
+    if (generation !== current || closed) return;
+    generation.kill(new BackendError(`the generation worker stopped (${reason}); requests in flight were lost with it and a new worker is starting: send them again`));
+    try {
+      generation.worker?.terminate();
+    } catch {
+      // already gone
+    }
+    const now = Date.now();
+    while (restarts.length && now - restarts[0]! > RESTART_WINDOW_MS) restarts.shift();
+    if (restarts.length >= maxRestarts) {
+      logger().warn(`the generation worker stopped ${restarts.length + 1} times within a minute (last: ${reason}); not starting another`);
+      const gaveUp = Promise.reject(new BackendError(`the generation worker stopped ${restarts.length + 1} times within a minute (last: ${reason}); not restarting`));
+      gaveUp.catch(() => undefined);
+      current = { ...generation, ready: gaveUp };
+      return;
+    }
+    restarts.push(now);
+    logger().warn(`the generation worker stopped (${reason}); starting a new one`);
+    current = start();
+  }
+
+  let current = start();
+
+  /** One call on the current worker; rejects when that worker dies or the client is terminated. */
+  async function call<T>(make: (api: Comlink.Remote<WorkerApi>) => Promise<T>, onStart?: (g: Generation) => void): Promise<T> {
+    const generation = current;
+    await generation.ready;
+    onStart?.(generation);
     let rejectEarly!: (e: Error) => void;
     const terminated = new Promise<never>((_, reject) => (rejectEarly = reject));
     pending.add(rejectEarly);
     try {
-      return await Promise.race([revived(call(id, onProgress ? Comlink.proxy(onProgress) : undefined)), terminated]);
+      return await Promise.race([revived(make(generation.api)), generation.dead, terminated]);
     } finally {
       pending.delete(rejectEarly);
+    }
+  }
+
+  /** One cancellable worker call: an id for cancel(), the signal wired to it, progress proxied. */
+  async function tracked<T>(opts: GenerateOptions, run: (api: Comlink.Remote<WorkerApi>, id: number, progress: ProgressCallback | undefined) => Promise<T>): Promise<T> {
+    const { signal, onProgress } = opts;
+    if (signal?.aborted) throw toAbortError(signal.reason);
+    const id = nextId++;
+    let api: Comlink.Remote<WorkerApi> | undefined;
+    const onAbort = (): void => void api?.cancel(id, signal?.reason instanceof Error ? signal.reason.message : undefined).catch(() => undefined);
+    try {
+      return await call(
+        (a) => run(a, id, onProgress ? Comlink.proxy(onProgress) : undefined),
+        (g) => {
+          api = g.api;
+          signal?.addEventListener('abort', onAbort, { once: true });
+        },
+      );
+    } finally {
       signal?.removeEventListener('abort', onAbort);
     }
   }
 
   return {
-    generate: (request, opts = {}) => tracked(opts, (id, progress) => api.generate(id, request, progress) as Promise<GenerateResult>),
-    level: (request, opts = {}) => tracked(opts, (id, progress) => api.level(id, request, progress) as Promise<GeneratedLevel<NormalizedLevelRequest>>),
-    regenerate: (level, options, opts = {}) => tracked(opts, (id, progress) => api.regenerate(id, level, options, progress) as Promise<GeneratedLevel<NormalizedRegenerate>>),
-    validateLevel: async (request) => (await ready, revived(api.validateLevel(request))),
-    validate: async (request) => (await ready, revived(api.validate(request))),
-    models: async () => (await ready, revived(api.models())),
-    clearCache: async () => (await ready, revived(api.clearCache())),
+    generate: (request, opts = {}) => tracked(opts, (api, id, progress) => api.generate(id, request, progress) as Promise<GenerateResult>),
+    level: (request, opts = {}) => tracked(opts, (api, id, progress) => api.level(id, request, progress) as Promise<GeneratedLevel<NormalizedLevelRequest>>),
+    regenerate: (level, options, opts = {}) => tracked(opts, (api, id, progress) => api.regenerate(id, level, options, progress) as Promise<GeneratedLevel<NormalizedRegenerate>>),
+    validateLevel: (request) => call((api) => api.validateLevel(request)),
+    validate: (request) => call((api) => api.validate(request)),
+    models: () => call((api) => api.models()),
+    clearCache: () => call((api) => api.clearCache()),
     async terminate() {
+      closed = true;
       for (const reject of pending) reject(new AbortError('The worker client was terminated'));
       pending.clear();
-      if (ownWorker) {
-        ownWorker.terminate();
+      if (current.worker) {
+        current.worker.terminate();
       } else {
-        await api.dispose().catch(() => undefined);
+        await current.api.dispose().catch(() => undefined);
       }
-      api[Comlink.releaseProxy]();
+      current.api[Comlink.releaseProxy]();
     },
   };
 }

@@ -1,0 +1,17 @@
+/**
+ * A worker_threads stand-in for the browser's generation worker (tests only): the same worker API
+ * over comlink's Node adapter, plus a `{ crash: ms }` message that kills the thread from inside
+ * with an uncaught error, as a worker running out of memory or hitting a script error would.
+ */
+import { parentPort } from 'node:worker_threads';
+import * as Comlink from 'comlink';
+import { portEndpoint } from './workers.ts';
+import { createWorkerApi } from '../../src/worker/api.ts';
+
+Comlink.expose(createWorkerApi(), portEndpoint(parentPort!));
+parentPort!.on('message', (data: { crash?: number }) => {
+  if (typeof data?.crash === 'number')
+    setTimeout(() => {
+      throw new Error('simulated crash in the worker');
+    }, data.crash);
+});
