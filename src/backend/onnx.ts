@@ -95,10 +95,12 @@ export function createBackend(options: BackendOptions = {}): Backend {
   if (!DEVICES.includes(device)) throw new BackendError(`device: unknown device "${String(device)}"; valid values: ${DEVICES.join(', ')}`);
   const enqueue = serialiser();
   const sessions = new Map<string, Promise<DenoiserSession>>();
+  /** Set when a WebGPU run failed (device lost, out of GPU memory): later sessions go straight to wasm. */
+  let gpuLost = false;
 
   async function candidates(): Promise<Array<{ device: ExecutedDevice; ort: OrtModule }>> {
     const list: Array<{ device: ExecutedDevice; ort: OrtModule }> = [];
-    if (device === 'webgpu' || (device === 'auto' && !isNode)) {
+    if (device === 'webgpu' || (device === 'auto' && !isNode && !gpuLost)) {
       if (await hasWebGpuAdapter()) list.push({ device: 'webgpu', ort: await ortWeb(options.numThreads) });
       else if (device === 'webgpu') throw new BackendError('device: webgpu was requested but no WebGPU adapter exists here; valid values: auto, webgpu, wasm');
     }
@@ -126,7 +128,7 @@ export function createBackend(options: BackendOptions = {}): Backend {
           throw new ModelLoadError(`${label}: the graph lacks inputs ${missing.join(', ')} (it has ${session.inputNames.join(', ')}; the contract needs ${DENOISER_INPUTS.join(', ')})`);
         }
         if (failures.length) logger().warn(`fell back to ${dev}: ${failures.join('; ')}`);
-        return wrap(ort, session, dev);
+        return wrap(ort, session, dev, bytes, label);
       } catch (e) {
         if (e instanceof ModelLoadError) throw e;
         failures.push(`${dev}: ${e instanceof Error ? e.message : String(e)}`);
@@ -137,31 +139,65 @@ export function createBackend(options: BackendOptions = {}): Backend {
     throw new ModelLoadError(`${label}: onnxruntime could not create a session (${failures.join('; ') || 'no device available'})`);
   }
 
-  function wrap(ort: OrtModule, session: Ort.InferenceSession, dev: ExecutedDevice): DenoiserSession {
+  async function runOnce(ort: OrtModule, session: Ort.InferenceSession, dev: ExecutedDevice, f: DenoiserFeeds): Promise<Float32Array> {
     const output = session.outputNames.includes('x0') ? 'x0' : session.outputNames[0]!;
+    const [b, c, h, w] = f.shape;
+    const feeds = {
+      x: new ort.Tensor('float32', f.x, [b, c, h, w]),
+      t: new ort.Tensor('float32', f.t, [b]),
+      label: new ort.Tensor('int64', BigInt64Array.from(f.label, (v) => BigInt(v)), [b]),
+      mask: new ort.Tensor('float32', f.mask, [b, 1, h, w]),
+      known: new ort.Tensor('float32', f.known, [b, c, h, w]),
+    };
+    let result: Ort.InferenceSession.OnnxValueMapType;
+    try {
+      result = await session.run(feeds);
+    } catch (e) {
+      throw new BackendError(`${dev} run failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    const tensor = result[output]!;
+    // Copy out: the tensor's buffer may belong to the wasm heap and be reused by the next run.
+    const data = Float32Array.from(tensor.data as Float32Array);
+    for (const value of Object.values(result)) (value as { dispose?: () => void }).dispose?.();
+    return data;
+  }
+
+  /**
+   * A session that, under device 'auto', survives its WebGPU device: when a WebGPU run fails (the
+   * device was lost, GPU memory ran out) the same bytes get a wasm session, the failed run is
+   * repeated there and every later run stays there. The sha256 was checked before the first session.
+   */
+  function wrap(ort: OrtModule, session: Ort.InferenceSession, dev: ExecutedDevice, bytes: Uint8Array, label: string): DenoiserSession {
+    let current = { ort, session, dev };
+    let keep: Uint8Array | undefined = dev === 'webgpu' && device === 'auto' ? bytes : undefined;
     const run = (f: DenoiserFeeds): Promise<Float32Array> =>
       enqueue(async () => {
-        const [b, c, h, w] = f.shape;
-        const feeds = {
-          x: new ort.Tensor('float32', f.x, [b, c, h, w]),
-          t: new ort.Tensor('float32', f.t, [b]),
-          label: new ort.Tensor('int64', BigInt64Array.from(f.label, (v) => BigInt(v)), [b]),
-          mask: new ort.Tensor('float32', f.mask, [b, 1, h, w]),
-          known: new ort.Tensor('float32', f.known, [b, c, h, w]),
-        };
-        let result: Ort.InferenceSession.OnnxValueMapType;
         try {
-          result = await session.run(feeds);
+          return await runOnce(current.ort, current.session, current.dev, f);
         } catch (e) {
-          throw new BackendError(`${dev} run failed: ${e instanceof Error ? e.message : String(e)}`);
+          if (current.dev !== 'webgpu' || !keep) throw e;
+          gpuLost = true;
+          logger().warn(`fell back to wasm: ${label}: ${(e as Error).message}`);
+          const wasm = await ortWeb(options.numThreads);
+          let replacement: Ort.InferenceSession;
+          try {
+            replacement = await wasm.InferenceSession.create(keep, { executionProviders: ['wasm'], graphOptimizationLevel: 'all', logSeverityLevel: 3 });
+          } catch (again) {
+            throw new BackendError(`${label}: webgpu failed (${(e as Error).message}) and wasm could not take over (${again instanceof Error ? again.message : String(again)})`);
+          }
+          void current.session.release().catch(() => undefined);
+          current = { ort: wasm, session: replacement, dev: 'wasm' };
+          keep = undefined;
+          return runOnce(current.ort, current.session, current.dev, f);
         }
-        const tensor = result[output]!;
-        // Copy out: the tensor's buffer may belong to the wasm heap and be reused by the next run.
-        const data = Float32Array.from(tensor.data as Float32Array);
-        for (const value of Object.values(result)) (value as { dispose?: () => void }).dispose?.();
-        return data;
       });
-    return { device: dev, run, release: () => enqueue(() => session.release()) };
+    return {
+      get device() {
+        return current.dev;
+      },
+      run,
+      release: () => enqueue(() => current.session.release()),
+    };
   }
 
   return {
