@@ -15,7 +15,12 @@ export default defineConfig({
   // browser then fetches an HTML page instead of the wasm binary ("expected magic word 00 61 73 6d").
   optimizeDeps: { exclude: ['onnxruntime-web'] },
   worker: { format: 'es' },
-  build: { target: 'es2022' },
+  build: {
+    target: 'es2022',
+    // The start page (a redirect), the sample game and the model demo; models are copied in after
+    // the build by sample-game/copy-models.mjs (the pages fetch them at run time).
+    rollupOptions: { input: { index: 'index.html', game: 'sample-game/index.html', demo: 'demo/index.html' } },
+  },
   test: {
     // Two cores on the dev/CI machine, shared with model training: one worker, generous timeouts.
     maxWorkers: 1,

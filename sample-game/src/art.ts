@@ -4,21 +4,12 @@
  * trained ones look the same size on screen.
  */
 import type Phaser from 'phaser';
-import type { RgbaImage } from '../../src/models/codecs.ts';
 import { TILE } from './world/tiles.ts';
 
 export const TILE_PX = 32;
 /** Tileset frames: one per legend id (0..12), then extras. */
 export const FRAME_GROUND_TOP = 13;
 const FRAMES = 14;
-
-export function imageCanvas(image: RgbaImage): HTMLCanvasElement {
-  const canvas = document.createElement('canvas');
-  canvas.width = image.width;
-  canvas.height = image.height;
-  canvas.getContext('2d')!.putImageData(new ImageData(new Uint8ClampedArray(image.data), image.width, image.height), 0, 0);
-  return canvas;
-}
 
 function canvas(width: number, height: number): [HTMLCanvasElement, CanvasRenderingContext2D] {
   const c = document.createElement('canvas');
@@ -29,18 +20,19 @@ function canvas(width: number, height: number): [HTMLCanvasElement, CanvasRender
   return [c, g];
 }
 
-/** Generated tile images by role; any may be missing. */
+/** Generated tile frames (from the plugin's tile textures) by role; any may be missing. */
 export interface TileArt {
-  ground?: RgbaImage;
-  brick?: RgbaImage;
-  block?: RgbaImage;
-  cannon?: RgbaImage;
+  ground?: Phaser.Textures.Frame;
+  brick?: Phaser.Textures.Frame;
+  block?: Phaser.Textures.Frame;
+  cannon?: Phaser.Textures.Frame;
 }
 
 /** Colours multiplied over a generated tile so the roles stay readable whatever the model drew. */
-function tinted(g: CanvasRenderingContext2D, x: number, image: RgbaImage | undefined, base: string, tint: string | undefined): void {
+function tinted(g: CanvasRenderingContext2D, x: number, image: Phaser.Textures.Frame | undefined, base: string, tint: string | undefined): void {
   if (image) {
-    g.drawImage(imageCanvas(image), x, 0, TILE_PX, TILE_PX);
+    const source = image.source.image as CanvasImageSource;
+    g.drawImage(source, image.cutX, image.cutY, image.cutWidth, image.cutHeight, x, 0, TILE_PX, TILE_PX);
     if (tint) {
       g.globalCompositeOperation = 'multiply';
       g.fillStyle = tint;
@@ -104,11 +96,6 @@ export function makeTileset(scene: Phaser.Scene, key: string, art: TileArt): voi
   g.fillStyle = '#2a7a30';
   for (let i = 0; i < TILE_PX; i += 4) g.fillRect(at(FRAME_GROUND_TOP) + i, 7, 2, 3);
   scene.textures.addCanvas(key, c);
-}
-
-/** A sprite texture from a generated image (transparent where the model said so). */
-export function spriteTexture(scene: Phaser.Scene, key: string, image: RgbaImage): void {
-  scene.textures.addCanvas(key, imageCanvas(image));
 }
 
 /** Stand-in art when the manifest has no sprite model: simple, clearly placeholder shapes. */

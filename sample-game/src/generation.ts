@@ -1,25 +1,17 @@
 /**
- * The game's one doorway to asset generation. Everything generated (level chunks, sprites, tiles)
- * goes through here, in the worker, so the main thread never samples. It also keeps the numbers
- * the HUD and loading bar show: backend, cache hits, bytes and sampler steps.
- *
- * Stand-in: until the Phaser plugin (plugin/, issue 5) lands this talks to the worker client the
- * plugin wraps, with the same request shapes; swapping it for `this.diffusion` is local to this file.
+ * The game's one doorway to asset generation, on the Phaser plugin (plugin/): sprites and tiles
+ * come from `scene.diffusion` as textures, level chunks from the global plugin (they outlive any
+ * one scene). Generation runs in the plugin's worker, so the main thread never samples. This file
+ * also keeps what the HUD and the loading bar show, from the plugin's events: backend, cache hits,
+ * model bytes and sampler steps.
  */
-import { createWorkerClient, type WorkerClient } from '../../src/worker/client.ts';
-import type { GenerateRequest } from '../../src/request.ts';
-import type { GenerateOptions, ModelSummary, Progress } from '../../src/runtime.ts';
+import type Phaser from 'phaser';
+import { DiffusionEvents, DiffusionPlugin, GLOBAL_KEY, type CacheEvent, type DiffusionProgress } from '../../plugin/index.ts';
+import type { ModelSummary, Progress } from '../../src/runtime.ts';
 import type { LevelRequest } from '../../src/levels/request.ts';
 import type { GeneratedLevel } from '../../src/levels/api.ts';
-import type { RgbaImage } from '../../src/models/codecs.ts';
-import type { GameOptions } from './options.ts';
 
 export type Backend = 'webgpu' | 'wasm' | 'cpu';
-
-export interface ImageSet {
-  images: RgbaImage[];
-  cached: boolean;
-}
 
 /** The models this game can use, by kind; a missing kind is drawn procedurally instead. */
 export interface Models {
@@ -38,36 +30,45 @@ export interface GenerationStats {
 type Listener = (progress: Progress) => void;
 
 /** The trained models when they exist, else the tiny test fixture (a clone before training). */
-async function findManifest(): Promise<string> {
+export async function findManifest(): Promise<string> {
   const real = '/models/manifest.json';
   const response = await fetch(real, { method: 'HEAD' }).catch(() => undefined);
   const isJson = response?.ok && (response.headers.get('content-type') ?? '').includes('json');
   return isJson ? real : '/tests/fixtures/tiny/manifest.json';
 }
 
+let chunkKeys = 0;
+
 export class Generation {
   readonly stats: GenerationStats;
   private listeners = new Set<Listener>();
+  /** Per-request progress callbacks by asset key (the plugin's progress events carry the key). */
+  private byKey = new Map<string, Listener>();
 
   private constructor(
-    private client: WorkerClient,
+    private plugin: DiffusionPlugin,
     readonly models: Models,
-    private options: GameOptions,
+    private steps: number | undefined,
     manifest: string,
   ) {
     this.stats = { backend: undefined, hits: 0, misses: 0, manifest };
+    plugin.events.on(DiffusionEvents.PROGRESS, (p: DiffusionProgress) => {
+      this.byKey.get(p.key)?.(p);
+      this.listeners.forEach((l) => l(p));
+    });
+    plugin.events.on(DiffusionEvents.CACHE, (e: CacheEvent) => void (e.hit ? this.stats.hits++ : this.stats.misses++));
+    plugin.events.on(DiffusionEvents.BACKEND, (device: Backend) => void (this.stats.backend = device));
   }
 
-  static async create(options: GameOptions): Promise<Generation> {
-    const manifest = options.manifest ?? (await findManifest());
-    const client = createWorkerClient({ manifest, device: options.device, cache: { name: options.cacheName } });
-    const list = await client.models();
+  static async create(game: Phaser.Game, manifest: string, steps: number | undefined): Promise<Generation> {
+    const plugin = game.plugins.get(GLOBAL_KEY) as DiffusionPlugin;
+    const list = await plugin.client.models();
     const models: Models = {};
     for (const kind of ['level', 'sprite', 'tile'] as const) {
       const found = list.find((m) => m.kind === kind);
       if (found) models[kind] = found;
     }
-    return new Generation(client, models, options, manifest);
+    return new Generation(plugin, models, steps, manifest);
   }
 
   /** Progress of every request (model bytes, queue, sampler steps), for the loading bar. */
@@ -76,42 +77,38 @@ export class Generation {
     return () => this.listeners.delete(listener);
   }
 
-  /** Progress goes to the caller's callback (one request) and to every listener (the loading bar). */
-  private opts(signal?: AbortSignal, onProgress?: Listener): GenerateOptions {
-    return { signal, onProgress: (p) => (onProgress?.(p), this.listeners.forEach((l) => l(p))) };
-  }
-
-  private record(device: Backend, cached: boolean): void {
-    this.stats.backend = device;
-    if (cached) this.stats.hits++;
-    else this.stats.misses++;
-  }
-
-  /** Sprites or tiles of one class; `count` images from one seed. */
-  async images(kind: 'sprite' | 'tile', cls: string, count: number, seed: number, onProgress?: Listener): Promise<ImageSet | undefined> {
+  /**
+   * A sheet texture under `key` (frames 0..count-1) of one class, made by the scene's plugin;
+   * false when the manifest has no such model or class (the caller draws a placeholder).
+   */
+  async images(scene: Phaser.Scene, kind: 'sprite' | 'tile', key: string, cls: string, count: number, seed: number, onProgress?: Listener): Promise<boolean> {
     const model = this.models[kind];
-    if (!model || !model.classes.includes(cls)) return undefined;
-    const request: GenerateRequest = { model: model.id, class: cls, count, seed, steps: this.stepsFor(model) };
-    const result = await this.client.generate(request, this.opts(undefined, onProgress));
-    if (result.kind === 'level') throw new Error('expected images');
-    this.record(result.device, result.cached);
-    return { images: result.images, cached: result.cached };
+    if (!model || !model.classes.includes(cls)) return false;
+    scene.diffusion.remove(key); // a previous world's texture
+    const request = { model: model.id, class: cls, count, seed, steps: this.stepsFor(model) };
+    if (onProgress) this.byKey.set(key, onProgress);
+    try {
+      await (kind === 'sprite' ? scene.diffusion.sprites(key, request) : scene.diffusion.tiles(key, request));
+      return true;
+    } finally {
+      this.byKey.delete(key);
+    }
   }
 
+  /** One level chunk, from the global plugin: chunks outlive the scene that asked for them. */
   async level(request: LevelRequest, signal?: AbortSignal, onProgress?: Listener): Promise<GeneratedLevel> {
     const model = this.models.level!;
-    const result = await this.client.level({ ...request, model: model.id, steps: this.stepsFor(model) }, this.opts(signal, onProgress));
-    this.record(result.device, result.cached);
-    return result;
+    const key = `level-chunk-${chunkKeys++}`;
+    if (onProgress) this.byKey.set(key, onProgress);
+    try {
+      return await this.plugin.run('level', key, { ...request, model: model.id, steps: this.stepsFor(model) }, { signal });
+    } finally {
+      this.byKey.delete(key);
+    }
   }
 
   private stepsFor(model: ModelSummary): number {
-    const steps = this.options.steps ?? model.steps.default;
+    const steps = this.steps ?? model.steps.default;
     return Math.min(model.steps.max, Math.max(model.steps.min, steps));
-  }
-
-  async destroy(): Promise<void> {
-    this.listeners.clear();
-    await this.client.terminate();
   }
 }

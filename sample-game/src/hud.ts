@@ -33,7 +33,9 @@ export class Hud {
     this.left.setText(`SCORE ${s.score}   ${s.distance} m   ${'♥'.repeat(Math.max(0, s.lives))}`);
     const { backend, hits, misses } = s.stats;
     const cache = hits && !misses ? `cache: all ${hits} hits` : `cache: ${hits} hits, ${misses} generated`;
-    this.right.setText(`${backendName(backend)}\n${cache}\nseed ${s.seed}`);
+    // A fully cached visit samples nothing, so no backend is ever chosen: say so rather than guess.
+    const device = backend ? backendName(backend) : hits ? 'no sampling needed' : '…';
+    this.right.setText(`${device}\n${cache}\nseed ${s.seed}`);
     const c = s.lastChunk;
     const chunk = c ? `level chunk ${c.index}: ${c.source === 'procedural' ? 'procedural (no level model)' : c.cached ? 'from cache' : `outpainted in ${(c.ms / 1000).toFixed(1)} s`}` : '';
     this.status.setText(`${chunk}${s.generating ? '   · generating ahead…' : ''}`);

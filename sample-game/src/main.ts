@@ -3,6 +3,9 @@
  * browser by asset-diffusion's models, in a Web Worker, as the player runs.
  */
 import Phaser from 'phaser';
+import { diffusionPlugins } from '../../plugin/index.ts';
+import { findManifest } from './generation.ts';
+import { readOptions } from './options.ts';
 import { createSession } from './session.ts';
 import { TitleScene } from './scenes/title.ts';
 import { LoadingScene } from './scenes/loading.ts';
@@ -13,6 +16,9 @@ import { exposeTestHooks } from './test-hooks.ts';
 export const WIDTH = 768;
 export const HEIGHT = 448; // 14 level rows of 32 px
 
+const options = readOptions();
+const manifest = options.manifest ?? (await findManifest());
+
 const game = new Phaser.Game({
   type: Phaser.AUTO,
   parent: 'game',
@@ -22,6 +28,8 @@ const game = new Phaser.Game({
   pixelArt: true,
   physics: { default: 'arcade', arcade: { gravity: { x: 0, y: 1500 }, debug: false } },
   scene: [TitleScene, LoadingScene, PlayScene, GameOverScene],
+  // One worker for the whole game; results cached in IndexedDB under the game's own name.
+  plugins: diffusionPlugins({ manifest, device: options.device, cache: { name: options.cacheName } }),
 });
-game.registry.set('session', createSession());
+game.registry.set('session', createSession(options, manifest));
 exposeTestHooks(game);

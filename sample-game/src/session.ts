@@ -4,17 +4,24 @@
  * screens change it.
  */
 import { randomSeed } from '../../src/request.ts';
+import type Phaser from 'phaser';
 import { Generation } from './generation.ts';
-import { readOptions, type GameOptions } from './options.ts';
+import type { GameOptions } from './options.ts';
 import type { LevelStream } from './world/stream.ts';
+import type { WorldArt } from './world-assets.ts';
 
 const SEED_KEY = 'diffusion-run.seed';
 
 export interface Session {
   options: GameOptions;
-  generation: Promise<Generation>;
+  /** The manifest the plugin was configured with. */
+  manifest: string;
+  /** Made on first use (the global plugin exists once the game has booted). */
+  generation: Promise<Generation> | undefined;
   seed: number;
   stream: LevelStream | undefined;
+  /** This world's sprites (set by the loading screen). */
+  art: WorldArt | undefined;
   best: number;
 }
 
@@ -23,11 +30,16 @@ function rememberedSeed(): number | undefined {
   return Number.isInteger(stored) && stored > 0 ? stored : undefined;
 }
 
-export function createSession(): Session {
-  const options = readOptions();
-  const generation = Generation.create(options);
-  generation.catch(() => undefined); // reported by the loading screen when it awaits it
-  return { options, generation, seed: options.seed ?? rememberedSeed() ?? (randomSeed() % 1_000_000), stream: undefined, best: 0 };
+export function createSession(options: GameOptions, manifest: string): Session {
+  return { options, manifest, generation: undefined, seed: options.seed ?? rememberedSeed() ?? newSeed(), stream: undefined, art: undefined, best: 0 };
+}
+
+export function generationOf(session: Session, game: Phaser.Game): Promise<Generation> {
+  if (!session.generation) {
+    session.generation = Generation.create(game, session.manifest, session.options.steps);
+    session.generation.catch(() => undefined); // reported by the screens that await it
+  }
+  return session.generation;
 }
 
 /** The seed a returning player gets again (so their second visit is served from the cache). */

@@ -27,7 +27,7 @@ export function exposeTestHooks(game: Phaser.Game): void {
     const active = game.scene.getScenes(true)[0];
     const play = game.scene.getScene('play') as PlayScene;
     const playing = active?.scene.key === 'play' && play.hero;
-    const generation = await session.generation.catch(() => undefined);
+    const generation = await session.generation?.catch(() => undefined);
     return {
       scene: active?.scene.key ?? 'none',
       seed: session.seed,

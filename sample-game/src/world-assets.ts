@@ -1,19 +1,31 @@
 /**
  * The sprites and tiles of one world, generated from its seed (so a seed is a whole look, not just
- * a layout): hero, two monster classes, two item classes, and three tile classes composed into the
- * tileset. Kinds the manifest lacks get placeholder art; the HUD says which is which.
+ * a layout): a hero, two monster classes, two item classes, and three tile classes composed into
+ * the tileset. Classes or kinds the manifest lacks get placeholder art.
  */
 import type Phaser from 'phaser';
 import { deriveSeed } from '../../src/levels/generate.ts';
 import type { Progress } from '../../src/runtime.ts';
-import { makeTileset, placeholderSprite, spriteTexture, type TileArt } from './art.ts';
-import type { Generation, ImageSet } from './generation.ts';
+import { makeTileset, placeholderSprite, type TileArt } from './art.ts';
+import type { Generation } from './generation.ts';
 
-export const ENEMY_CLASSES = ['amorphous', 'undead'] as const;
-export const PER_CLASS = 2;
-export const ENEMY_KEYS = ENEMY_CLASSES.flatMap((_, i) => Array.from({ length: PER_CLASS }, (_, j) => `enemy-${i * PER_CLASS + j}`));
-export const COIN_KEYS = ['coin-0', 'coin-1'];
-export const ITEM_KEYS = ['item-0', 'item-1'];
+/** A texture and frame to draw an actor with. */
+export interface SpriteRef {
+  key: string;
+  frame?: number;
+}
+
+export interface WorldArt {
+  hero: SpriteRef;
+  enemies: SpriteRef[];
+  coins: SpriteRef[];
+  items: SpriteRef[];
+  /** Which parts came from models (the rest are placeholders). */
+  generated: { sprites: boolean; tiles: boolean };
+}
+
+const ENEMY_CLASSES = ['amorphous', 'undead'];
+const PER_CLASS = 2;
 export const TILESET = 'tiles';
 
 /** One unit of loading work, for the progress bar: `fraction` goes 0..1 as its sampler steps run. */
@@ -22,49 +34,50 @@ export interface Task {
   fraction: number;
 }
 
-function replace(scene: Phaser.Scene, key: string): void {
-  if (scene.textures.exists(key)) scene.textures.remove(key);
-}
-
-export async function loadWorldAssets(scene: Phaser.Scene, generation: Generation, seed: number, tasks: Task[]): Promise<void> {
-  const task = (label: string) => {
-    const t: Task = { label, fraction: 0 };
-    tasks.push(t);
-    const onProgress = (p: Progress): void => void (p.phase === 'sample' && (t.fraction = Math.min(0.99, p.step / p.steps)));
-    return { t, onProgress };
-  };
-  const images = async (kind: 'sprite' | 'tile', cls: string, count: number, salt: number): Promise<ImageSet | undefined> => {
-    const { t, onProgress } = task(`${cls} ${kind}s`);
+export async function loadWorldAssets(scene: Phaser.Scene, generation: Generation, seed: number, tasks: Task[]): Promise<WorldArt> {
+  /** `count` frames of one class under `key`, or placeholder textures when there is no model for it. */
+  const sprites = async (kind: 'sprite' | 'tile', key: string, cls: string, count: number, salt: number, role: Role): Promise<{ refs: SpriteRef[]; made: boolean }> => {
+    const task: Task = { label: `${cls} ${kind}s`, fraction: 0 };
+    tasks.push(task);
+    const onProgress = (p: Progress): void => void (p.phase === 'sample' && (task.fraction = Math.min(0.99, p.step / p.steps)));
     try {
-      return await generation.images(kind, cls, count, deriveSeed(seed, salt), onProgress);
+      if (await generation.images(scene, kind, key, cls, count, deriveSeed(seed, salt), onProgress)) {
+        return { refs: Array.from({ length: count }, (_, frame) => ({ key, frame })), made: true };
+      }
+      return { refs: Array.from({ length: count }, (_, i) => placeholder(scene, `${key}-placeholder-${i}`, role, i)), made: false };
     } finally {
-      t.fraction = 1;
+      task.fraction = 1;
     }
   };
 
   const [hero, enemies, coins, items, floor, wall, door] = await Promise.all([
-    images('sprite', 'hero', 1, 1),
-    Promise.all(ENEMY_CLASSES.map((cls, i) => images('sprite', cls, PER_CLASS, 2 + i))),
-    images('sprite', 'gem', COIN_KEYS.length, 5),
-    images('sprite', 'potion', ITEM_KEYS.length, 6),
-    images('tile', 'floor', 1, 10),
-    images('tile', 'wall', 1, 11),
-    images('tile', 'door', 1, 12),
+    sprites('sprite', 'hero', 'hero', 1, 1, 'hero'),
+    Promise.all(ENEMY_CLASSES.map((cls, i) => sprites('sprite', `enemies-${cls}`, cls, PER_CLASS, 2 + i, 'enemy'))),
+    sprites('sprite', 'coins', 'gem', 2, 5, 'coin'),
+    sprites('sprite', 'items', 'potion', 2, 6, 'item'),
+    sprites('tile', 'tile-floor', 'floor', 1, 10, 'tile'),
+    sprites('tile', 'tile-wall', 'wall', 1, 11, 'tile'),
+    sprites('tile', 'tile-door', 'door', 1, 12, 'tile'),
   ]);
 
-  const sprites = (keys: readonly string[], set: ImageSet | undefined, role: 'hero' | 'enemy' | 'coin' | 'item'): void =>
-    keys.forEach((key, i) => {
-      replace(scene, key);
-      const image = set?.images[i % set.images.length];
-      if (image) spriteTexture(scene, key, image);
-      else placeholderSprite(scene, key, role, i);
-    });
-  sprites(['hero'], hero, 'hero');
-  ENEMY_CLASSES.forEach((_, i) => sprites(ENEMY_KEYS.slice(i * PER_CLASS, (i + 1) * PER_CLASS), enemies[i], 'enemy'));
-  sprites(COIN_KEYS, coins, 'coin');
-  sprites(ITEM_KEYS, items, 'item');
-
-  const art: TileArt = { ground: floor?.images[0], brick: wall?.images[0], block: door?.images[0], cannon: wall?.images[0] };
-  replace(scene, TILESET);
+  const frame = (r: { refs: SpriteRef[]; made: boolean }): TileArt['ground'] => (r.made ? scene.textures.getFrame(r.refs[0]!.key, 0) : undefined);
+  const art: TileArt = { ground: frame(floor), brick: frame(wall), block: frame(door), cannon: frame(wall) };
+  if (scene.textures.exists(TILESET)) scene.textures.remove(TILESET);
   makeTileset(scene, TILESET, art);
+  for (const t of [floor, wall, door]) if (t.made) scene.diffusion.remove(t.refs[0]!.key); // now part of the tileset
+
+  return {
+    hero: hero.refs[0]!,
+    enemies: enemies.flatMap((e) => e.refs),
+    coins: coins.refs,
+    items: items.refs,
+    generated: { sprites: hero.made, tiles: floor.made },
+  };
+}
+
+type Role = 'hero' | 'enemy' | 'coin' | 'item' | 'tile';
+
+function placeholder(scene: Phaser.Scene, key: string, role: Role, i: number): SpriteRef {
+  if (role !== 'tile' && !scene.textures.exists(key)) placeholderSprite(scene, key, role, i);
+  return { key };
 }

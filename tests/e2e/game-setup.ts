@@ -33,7 +33,8 @@ export function gameManifest(): string {
 }
 
 export async function startServer(): Promise<{ server: ViteDevServer; origin: string }> {
-  const server = await createServer({ configFile: 'vite.config.ts', server: { port: 0, host: '127.0.0.1' }, logLevel: 'error' });
+  // No file watching or HMR: an edit elsewhere in the repository mid-test would reload the page.
+  const server = await createServer({ configFile: 'vite.config.ts', server: { port: 0, host: '127.0.0.1', hmr: false, watch: null }, logLevel: 'error' });
   await server.listen();
   return { server, origin: server.resolvedUrls!.local[0]!.replace(/\/$/, '') };
 }

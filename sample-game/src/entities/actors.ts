@@ -5,7 +5,7 @@
  */
 import Phaser from 'phaser';
 import { TILE_PX } from '../art.ts';
-import { COIN_KEYS, ENEMY_KEYS, ITEM_KEYS } from '../world-assets.ts';
+import type { SpriteRef, WorldArt } from '../world-assets.ts';
 import { TILE } from '../world/tiles.ts';
 
 const ENEMY_SPEED = 60;
@@ -25,7 +25,10 @@ export class Actors {
   readonly pickups: Phaser.Physics.Arcade.Group;
   private spawns: Spawn[] = [];
 
-  constructor(private scene: Phaser.Scene) {
+  constructor(
+    private scene: Phaser.Scene,
+    private art: WorldArt,
+  ) {
     this.enemies = scene.physics.add.group();
     this.pickups = scene.physics.add.group({ allowGravity: false, immovable: true });
   }
@@ -58,7 +61,8 @@ export class Actors {
 
   private enemy(row: number, col: number): void {
     const [x, y] = this.center(row, col);
-    const e = this.enemies.create(x, y, pick(ENEMY_KEYS, row, col)) as Phaser.Physics.Arcade.Sprite;
+    const ref = pick(this.art.enemies, row, col);
+    const e = this.enemies.create(x, y, ref.key, ref.frame) as Phaser.Physics.Arcade.Sprite;
     e.setDisplaySize(SPRITE, SPRITE);
     (e.body as Phaser.Physics.Arcade.Body).setSize(e.width * 0.75, e.height * 0.8).setOffset(e.width * 0.125, e.height * 0.2);
     e.setVelocityX(-ENEMY_SPEED);
@@ -66,18 +70,18 @@ export class Actors {
 
   private coin(row: number, col: number): void {
     const [x, y] = this.center(row, col);
-    this.addPickup(x, y, pick(COIN_KEYS, row, col), 50);
+    this.addPickup(x, y, pick(this.art.coins, row, col), 50);
   }
 
   /** An item popping out of a bumped ? block. */
   item(row: number, col: number): void {
     const [x, y] = this.center(row - 1, col);
-    const p = this.addPickup(x, y + 16, pick(ITEM_KEYS, row, col), 200);
+    const p = this.addPickup(x, y + 16, pick(this.art.items, row, col), 200);
     this.scene.tweens.add({ targets: p, y, duration: 200, ease: 'Quad.easeOut' });
   }
 
-  private addPickup(x: number, y: number, key: string, points: number): Phaser.Physics.Arcade.Sprite {
-    const p = this.pickups.create(x, y, key) as Phaser.Physics.Arcade.Sprite;
+  private addPickup(x: number, y: number, ref: SpriteRef, points: number): Phaser.Physics.Arcade.Sprite {
+    const p = this.pickups.create(x, y, ref.key, ref.frame) as Phaser.Physics.Arcade.Sprite;
     p.setDisplaySize(24, 24).setData('points', points);
     this.scene.tweens.add({ targets: p, scaleY: p.scaleY * 0.85, yoyo: true, repeat: -1, duration: 400 });
     return p;

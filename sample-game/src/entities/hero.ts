@@ -7,6 +7,7 @@
 import Phaser from 'phaser';
 import { TILE_PX } from '../art.ts';
 import type { Controls } from './controls.ts';
+import type { SpriteRef } from '../world-assets.ts';
 
 const RUN = 240;
 const JUMP = 680;
@@ -21,8 +22,8 @@ export class Hero {
   private jumpQueued = -Infinity;
   invulnerableUntil = 0;
 
-  constructor(scene: Phaser.Scene, x: number, y: number) {
-    this.sprite = scene.physics.add.sprite(x, y, 'hero');
+  constructor(scene: Phaser.Scene, x: number, y: number, art: SpriteRef) {
+    this.sprite = scene.physics.add.sprite(x, y, art.key, art.frame);
     this.sprite.setDisplaySize(HERO_SIZE, HERO_SIZE).setDepth(10).setCollideWorldBounds(true);
     // A body narrower than the art, so one-tile gaps and brushes with enemies feel fair.
     const w = this.sprite.width;

@@ -7,6 +7,7 @@ import type { Progress } from '../../../src/runtime.ts';
 import { loadWorldAssets, type Task } from '../world-assets.ts';
 import { LevelStream } from '../world/stream.ts';
 import { label, sessionOf } from './shared.ts';
+import { generationOf } from '../session.ts';
 
 export class LoadingScene extends Phaser.Scene {
   private tasks: Task[] = [];
@@ -31,7 +32,7 @@ export class LoadingScene extends Phaser.Scene {
     session.stream?.destroy();
     let unlisten = (): void => undefined;
     const run = async (): Promise<void> => {
-      const generation = await session.generation;
+      const generation = await generationOf(session, this.game);
       unlisten = generation.onProgress((p: Progress) => {
         if (p.phase === 'download') this.bytes.set(p.model, { loaded: p.loaded, total: p.total });
       });
@@ -40,7 +41,8 @@ export class LoadingScene extends Phaser.Scene {
       const levelTask: Task = { label: 'level', fraction: 0 };
       this.tasks.push(levelTask);
       const onLevel = (p: Progress): void => void (p.phase === 'sample' && (levelTask.fraction = Math.min(0.99, p.step / p.steps)));
-      await Promise.all([loadWorldAssets(this, generation, session.seed, this.tasks), stream.first(onLevel).finally(() => (levelTask.fraction = 1))]);
+      const [art] = await Promise.all([loadWorldAssets(this, generation, session.seed, this.tasks), stream.first(onLevel).finally(() => (levelTask.fraction = 1))]);
+      session.art = art;
     };
 
     this.events.on('update', () => {

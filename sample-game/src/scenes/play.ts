@@ -13,6 +13,7 @@ import { ChunkLayers } from '../world/chunk-layers.ts';
 import type { ChunkInfo, LevelStream } from '../world/stream.ts';
 import { SOLID, SPAWNS, TILE } from '../world/tiles.ts';
 import { sessionOf } from './shared.ts';
+import { generationOf } from '../session.ts';
 
 const LIVES = 3;
 /** Chunks more than this many columns behind the camera are dropped. */
@@ -41,15 +42,15 @@ export class PlayScene extends Phaser.Scene {
   async create(): Promise<void> {
     const session = sessionOf(this);
     Object.assign(this, { score: 0, distance: 0, lives: LIVES, paused: false, dying: false, leftCol: 0, lastChunk: undefined });
-    this.generation = await session.generation;
+    this.generation = await generationOf(session, this.game);
     this.stream = session.stream!;
     this.drawBackground();
-    this.actors = new Actors(this);
+    this.actors = new Actors(this, session.art!);
     this.layers = new ChunkLayers(this, this.stream.columns, (layer) => [
       this.physics.add.collider(this.hero.sprite, layer, (_h, tile) => this.bump(tile as Phaser.Tilemaps.Tile)),
       this.physics.add.collider(this.actors.enemies, layer),
     ]);
-    this.hero = new Hero(this, 3 * TILE_PX, 9 * TILE_PX);
+    this.hero = new Hero(this, 3 * TILE_PX, 9 * TILE_PX, session.art!.hero);
     this.hero.invulnerableUntil = 0;
     this.physics.add.overlap(this.hero.sprite, this.actors.enemies, (_h, e) => this.touchEnemy(e as Phaser.Physics.Arcade.Sprite));
     this.physics.add.overlap(this.hero.sprite, this.actors.pickups, (_h, p) => this.collect(p as Phaser.Physics.Arcade.Sprite));

@@ -1,6 +1,6 @@
 /** Title: the world seed (keep it, or roll a new world), which backend will run, and start. */
 import Phaser from 'phaser';
-import { setSeed, newSeed } from '../session.ts';
+import { generationOf, setSeed, newSeed } from '../session.ts';
 import { label, sessionOf } from './shared.ts';
 
 async function probeBackend(device: string): Promise<string> {
@@ -31,7 +31,7 @@ export class TitleScene extends Phaser.Scene {
     const models = label(this, 12, height - 28, 'Models: …', 14, '#a0d0ff');
 
     void probeBackend(session.options.device).then((b) => backend.active && backend.setText(`Backend: ${b}`));
-    session.generation.then(
+    generationOf(session, this.game).then(
       (g) => {
         if (!models.active) return;
         const name = (kind: 'level' | 'sprite' | 'tile') => g.models[kind]?.id ?? 'procedural';
