@@ -112,7 +112,14 @@ export class DiffusionScenePlugin extends Phaser.Plugins.ScenePlugin {
     const sceneSignal = this.controller.signal;
     const signal = options.signal ? AbortSignal.any([sceneSignal, options.signal]) : sceneSignal;
     const emit = (event: string, ...args: unknown[]): void => void this.emitter.emit(event, ...args);
-    const result = await this.global.run(kind, key, request, { signal, emit });
+    // Settle on abort at once: the worker only sees the cancel message between sampler steps (and
+    // on wasm, not until its current job yields), and a stopped scene must not wait for that.
+    const aborted = new Promise<never>((_, reject) => {
+      const fail = (): void => reject(toAbortError(signal.reason));
+      if (signal.aborted) fail();
+      else signal.addEventListener('abort', fail, { once: true });
+    });
+    const result = await Promise.race([this.global.run(kind, key, request, { signal, emit }), aborted]);
     // The worker may have answered just as the scene stopped: do not add textures to a scene that is gone.
     if (signal.aborted) throw toAbortError(signal.reason);
     return result;

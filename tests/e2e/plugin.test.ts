@@ -1,0 +1,188 @@
+/**
+ * The Phaser plugin in real Chromium (Debian's /usr/bin/chromium via playwright-core): a game
+ * preloads generated sprites, tiles and a level through the Loader; the second page load is served
+ * from IndexedDB; bad requests are named error events and the game keeps ticking; scene shutdown
+ * and game destroy cancel what is pending; a baked pack loads with no worker; the README's example
+ * runs as written. Generation runs on wasm with the tiny fixture models (tests/fixtures/plugin).
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { createServer, type Plugin, type ViteDevServer } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const HAVE_BROWSER = existsSync(CHROMIUM);
+if (!HAVE_BROWSER && process.env.CI === 'true') throw new Error(`CI=true but no browser at ${CHROMIUM}: install Debian's chromium (see .ci/run)`);
+
+/**
+ * The browser suite's flags minus WebGPU: without an adapter, device 'auto' (the README example)
+ * falls back to wasm at once instead of running on SwiftShader's slow WebGPU.
+ */
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--enable-unsafe-swiftshader'];
+
+const PACK_OUT = 'test-results/plugin-pack';
+const README_SNIPPET = 'tests/e2e/plugin/readme-game.ts';
+
+/** What a user's site has: the models folder next to the page (here the fixture models), and the package by name. */
+const userLayout: Plugin = {
+  name: 'plugin-test-layout',
+  configureServer(server) {
+    server.middlewares.use((req, _res, next) => {
+      if (req.url?.startsWith('/tests/e2e/plugin/models/')) req.url = req.url.replace('/tests/e2e/plugin/models/', '/tests/fixtures/plugin/');
+      next();
+    });
+  },
+};
+
+type PageApi = Record<'inspect' | 'runtimeInvalid' | 'cancelOnShutdown' | 'destroyGame' | 'packCheck', () => any> & { record: { ready: boolean } };
+type Win = { plugin: PageApi };
+declare const window: Win & { game: any };
+
+describe.skipIf(!HAVE_BROWSER)('Phaser plugin in Chromium', () => {
+  let server: ViteDevServer;
+  let browser: Browser;
+  let page: Page;
+  let base: string;
+  const pageErrors: string[] = [];
+  let first: any;
+
+  async function openGame(query: string): Promise<void> {
+    await page.goto(`${base}tests/e2e/plugin/game.html?${query}`);
+    await page.waitForFunction(() => window.plugin?.record.ready === true, null, { timeout: 240_000 });
+  }
+
+  beforeAll(async () => {
+    // A baked pack made by the CLI from the same fixture models (native CPU; about two seconds).
+    rmSync(PACK_OUT, { recursive: true, force: true });
+    execFileSync(process.execPath, ['bin/asset-diffusion.js', 'bake', 'tests/e2e/plugin/pack.json', '--out', PACK_OUT, '--manifest', 'tests/fixtures/plugin/manifest.json', '--json'], { stdio: 'pipe' });
+    server = await createServer({
+      configFile: 'vite.config.ts',
+      // No HMR or watcher: other people editing files must not reload the page mid-test.
+      server: { port: 0, host: '127.0.0.1', hmr: false, watch: null },
+      logLevel: 'error',
+      resolve: { alias: { 'asset-diffusion/phaser': new URL('../../plugin/index.ts', import.meta.url).pathname } },
+      plugins: [userLayout],
+    });
+    await server.listen();
+    base = server.resolvedUrls!.local[0]!;
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    page = await (await browser.newContext()).newPage();
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('preloads sprites, tiles and a level through the Loader: frames with pixels, a tilemap with the level and its collision', async () => {
+    await openGame('cache=plugin-e2e&device=wasm');
+    first = await page.evaluate(() => window.plugin.inspect());
+    console.log(`Phaser ${first.phaser}, ${first.renderer} renderer, generation on ${first.backend}`);
+    expect(first.phaser).toMatch(/^4\./);
+    expect(first.backend).toBe('wasm');
+    for (const [key, count] of [['heroes', 4], ['floor', 4]] as const) {
+      const t = first[key];
+      expect(t.frames).toEqual(Array.from({ length: count }, (_, i) => String(i)));
+      expect([t.width, t.height]).toEqual([16, 16]);
+      for (const n of t.opaque) expect(n).toBeGreaterThan(0);
+    }
+    expect(first.floor.opaque).toEqual([256, 256, 256, 256]); // tiles are opaque
+    const l = first.level;
+    expect([l.rows, l.cols, l.layerHeight, l.layerWidth]).toEqual([14, 40, 14, 40]);
+    expect(l.sameIndex).toBe(l.cells);
+    expect(l.solid).toBeGreaterThan(0);
+    expect(l.solidColliding).toBe(l.solid);
+    expect(l.otherColliding).toBe(0);
+    expect(l.model).toBe('tiny-level');
+    const events = first.record.events as Array<{ name: string; payload: any }>;
+    expect(events.filter((e) => e.name === 'cache').map((e) => [e.payload.key, e.payload.hit]).sort()).toEqual([['floor', false], ['heroes', false], ['level', false]]);
+    expect(events.filter((e) => e.name === 'backend').map((e) => e.payload.device)).toEqual(['wasm']);
+    const steps = events.filter((e) => e.name === 'progress' && e.payload.phase === 'sample');
+    expect(new Set(steps.map((e) => e.payload.key))).toEqual(new Set(['heroes', 'floor', 'level']));
+    expect(events.some((e) => e.name === 'progress' && e.payload.phase === 'download')).toBe(true);
+    // The Loader's own progress moves between file completions and ends at 1.
+    const progress = first.record.loaderProgress as number[];
+    expect(progress.at(-1)).toBe(1);
+    expect(progress.filter((v) => v > 0 && v < 1).length).toBeGreaterThan(4);
+    // The game-wide emitter heard the same requests.
+    expect(first.record.globalEvents.filter((e: any) => e.name === 'cache')).toHaveLength(3);
+  });
+
+  it('a second page load is served from IndexedDB: cache hits, no sampler steps, the same pixels', async () => {
+    await openGame('cache=plugin-e2e&device=wasm');
+    const again = await page.evaluate(() => window.plugin.inspect());
+    const events = again.record.events as Array<{ name: string; payload: any }>;
+    expect(events.filter((e) => e.name === 'cache').map((e) => [e.payload.key, e.payload.hit]).sort()).toEqual([['floor', true], ['heroes', true], ['level', true]]);
+    expect(events.filter((e) => e.name === 'progress' && e.payload.phase === 'sample')).toEqual([]);
+    expect(events.filter((e) => e.name === 'backend')).toEqual([]); // no generation ran, so no backend was chosen
+    expect(again.heroes).toEqual(first.heroes);
+    expect(again.floor).toEqual(first.floor);
+    expect(again.level).toEqual(first.level);
+  });
+
+  it('an invalid request is a named error event (Loader and runtime) and the game keeps running', async () => {
+    const { record, bad } = await page.evaluate(() => window.plugin.inspect());
+    const loaderError = record.events.find((e: any) => e.name === 'error');
+    expect(loaderError.payload).toMatchObject({ errorName: 'InvalidRequestError', key: 'bad', kind: 'sprite' });
+    expect(loaderError.payload.message).toMatch(/^class: unknown value "dragonfly" for model tiny-sprite; valid values: hero, /);
+    expect(record.fileErrors).toEqual(['bad']);
+    expect(bad).toBe(false);
+    const run = await page.evaluate(() => window.plugin.runtimeInvalid());
+    expect(run.rejected).toEqual({ name: 'InvalidRequestError', message: 'count: must be an integer from 1 to 64 (got 0)' });
+    expect(run.newErrors.map((e: any) => e.payload)).toEqual([{ errorName: 'InvalidRequestError', message: 'count: must be an integer from 1 to 64 (got 0)', key: 'bad-runtime', kind: 'sprite' }]);
+    expect(run.ticked).toBeGreaterThan(5); // the loop kept running through and after the error
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('scene shutdown aborts that scene\'s pending request; the queue moves on; remove() frees textures and levels', async () => {
+    const r = await page.evaluate(() => window.plugin.cancelOnShutdown());
+    console.log(`aborted ${Math.round(r.abortMs)} ms after the scene stopped`);
+    expect(r.outcome).toBe('AbortError');
+    expect(r.abortMs).toBeLessThan(1_000);
+    expect(r.sideTexture).toBe(false);
+    expect(r.afterFrames).toBe(2);
+    expect(r.level2).toMatchObject({ cols: 20, layer: 20 });
+    expect(r.level2.solid).toBeGreaterThan(0);
+    expect(r.removed).toEqual([true, true, false]);
+    expect(r.gone).toEqual([false, false, false]);
+  });
+
+  it('game destroy terminates the worker and rejects what was pending', async () => {
+    const r = await page.evaluate(() => window.plugin.destroyGame());
+    expect(r.outcome).toMatch(/^AbortError: /);
+    expect(r.workerRunning).toBe(false);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('load.diffusionPack loads a baked pack (atlas, tileset, level) with no worker', async () => {
+    await openGame(`only=pack&pack=/${PACK_OUT}/pack.json`);
+    const p = await page.evaluate(() => window.plugin.packCheck());
+    expect(p.manifest).toBe('asset-diffusion-pack');
+    expect(p.workerRunning).toBe(false);
+    expect(p.heroes.frames).toEqual(['0', '1', '2', '3']);
+    for (const n of p.heroes.opaque) expect(n).toBeGreaterThan(0);
+    expect(p.floor.frames).toEqual(['0', '1', '2']);
+    expect(p.floor.opaque).toEqual([256, 256, 256]);
+    expect(p.level).toMatchObject({ cols: 24, rows: 14, layer: 24, tileWidth: 8 });
+    expect(p.level.colliding).toBeGreaterThan(0);
+    expect(p.tiled).toBe(true);
+  });
+
+  it("the README's example runs as written, and the README shows the same lines", async () => {
+    await page.goto(`${base}tests/e2e/plugin/readme.html`);
+    await page.waitForFunction(() => window.game?.scene.scenes[0]?.children?.list.length >= 2, null, { timeout: 240_000 });
+    const shown = await page.evaluate(() => {
+      const scene = window.game.scene.scenes[0];
+      const layer = scene.children.list.find((o: any) => o.type === 'TilemapLayer');
+      return { heroes: scene.textures.get('heroes').frameTotal - 1, layerWidth: layer?.layer.width, colliding: layer?.filterTiles((t: any) => t.collides).length, backend: scene.diffusion.backend };
+    });
+    expect(shown).toMatchObject({ heroes: 4, layerWidth: 64, backend: 'wasm' });
+    expect(shown.colliding).toBeGreaterThan(0);
+    const snippet = readFileSync(README_SNIPPET, 'utf8').trimEnd();
+    expect(snippet.split('\n').filter((l) => l.trim()).length).toBeLessThan(15);
+    expect(readFileSync('README.md', 'utf8')).toContain(snippet);
+    expect(pageErrors).toEqual([]);
+  });
+});
