@@ -53,6 +53,18 @@ export async function sampleBatch(run: DenoiserRun, o: SampleOptions): Promise<F
     eta: o.eta,
     noise: stepNoise,
     inpaint: prepared?.inpaint,
-    callback: o.callback,
+    callback: async (info) => {
+      await yieldToEventLoop();
+      await o.callback?.(info);
+    },
   });
+}
+
+/**
+ * One macrotask turn between steps. onnxruntime's runs resolve as microtasks, so without this a
+ * worker never reads its `cancel` message (a macrotask) until the whole job is done: aborting a
+ * scene's request would wait out every remaining step.
+ */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }
