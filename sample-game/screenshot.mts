@@ -1,0 +1,30 @@
+/**
+ * Writes docs/game.png, the README's picture of real play: the game with the models in models/
+ * (whatever has been trained; missing kinds show placeholder art), run right for a few seconds.
+ *   npx tsx sample-game/screenshot.mts [seed]
+ */
+import { chromium } from 'playwright-core';
+import { createServer } from 'vite';
+
+const seed = process.argv[2] ?? '2026';
+const server = await createServer({ configFile: 'vite.config.ts', server: { port: 0, host: '127.0.0.1', hmr: false, watch: null }, logLevel: 'error' });
+await server.listen();
+const origin = server.resolvedUrls!.local[0]!.replace(/\/$/, '');
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-features=WebGPU'] });
+try {
+  const page = await browser.newPage({ viewport: { width: 960, height: 640 } });
+  page.on('pageerror', (e) => console.error(`pageerror: ${e.message}`));
+  await page.goto(`${origin}/sample-game/?seed=${seed}&autostart&cache=screenshot-${Date.now()}`);
+  const state = () => page.evaluate(() => (window as unknown as { diffusionRun: { state(): Promise<{ scene: string; heroX: number | null }> } }).diffusionRun.state());
+  while ((await state()).scene !== 'play') await page.waitForTimeout(500);
+  // A short walk off the flat start: far enough to scroll, short of the first pit.
+  await page.keyboard.down('ArrowRight');
+  await page.waitForTimeout(Number(process.env.WALK_MS ?? 900));
+  await page.keyboard.up('ArrowRight');
+  await page.waitForTimeout(400);
+  await page.locator('#game canvas').screenshot({ path: 'docs/game.png' });
+  console.log(`wrote docs/game.png (${JSON.stringify(await state())})`);
+} finally {
+  await browser.close();
+  await server.close();
+}
