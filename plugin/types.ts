@@ -27,6 +27,8 @@ export interface DiffusionPluginOptions {
   steps?: number | Partial<Record<AssetKind, number>>;
   /** onnxruntime-web wasm threads. */
   numThreads?: number;
+  /** A manifest on another origin than the page, or models on another origin than the manifest: true or the allowed origins. Default false. */
+  allowCrossOrigin?: boolean | string[];
   /** A worker client to use instead of starting one (tests, custom bundling); the plugin will not terminate it. */
   client?: WorkerClient;
 }

@@ -56,7 +56,19 @@ export interface NormalizedRequest {
 
 const FIELDS = ['kind', 'model', 'class', 'count', 'seed', 'steps', 'guidance', 'sampler', 'eta', 'width', 'alphaThreshold', 'palette'] as const;
 
-export const describe = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v) : typeof v === 'number' ? String(v) : v === null ? 'null' : typeof v);
+/** A value as error messages show it; long strings are cut so a hostile request cannot blow up a message (or a log). */
+export const describe = (v: unknown): string =>
+  typeof v === 'string'
+    ? v.length > 40
+      ? `${JSON.stringify(v.slice(0, 32))}... (${v.length} characters)`
+      : JSON.stringify(v)
+    : typeof v === 'number'
+      ? String(v)
+      : v === null
+        ? 'null'
+        : Array.isArray(v)
+          ? 'an array'
+          : typeof v;
 export const list = (values: readonly (string | number)[]): string => values.join(', ') || '(none)';
 
 export function integer(field: string, value: unknown, min: number, max: number): number {

@@ -9,8 +9,8 @@ import { createRng } from './core/rng.ts';
 import { concatBatch } from './core/tensor.ts';
 import { throwIfAborted } from './errors.ts';
 import { decodeImages, decodeLevels, type LevelGrid, type RgbaImage } from './models/codecs.ts';
-import { parseManifestText, type Manifest, type ModelEntry } from './models/manifest.ts';
-import { fileName, loadBytes, loadText, toUrl, verifyModelBytes } from './models/source.ts';
+import { MAX_MANIFEST_BYTES, parseManifestText, type Manifest, type ModelEntry } from './models/manifest.ts';
+import { checkOrigin, fileName, loadBytes, loadText, toUrl, verifyModelBytes, type CrossOriginPolicy } from './models/source.ts';
 import { createQueue } from './queue.ts';
 import { normalizeRequest, type GenerateRequest, type NormalizedRequest } from './request.ts';
 import { sampleBatch } from './sample.ts';
@@ -36,6 +36,11 @@ export interface RuntimeOptions {
   maxBatch?: number;
   /** onnxruntime-web wasm threads. */
   numThreads?: number;
+  /**
+   * Load a manifest from another origin than the page, or models from another origin than their
+   * manifest: true, or the allowed origins (`['https://cdn.example']`). Default false.
+   */
+  allowCrossOrigin?: CrossOriginPolicy;
 }
 
 export type Progress =
@@ -115,7 +120,10 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
       const m = options.manifest ?? defaultManifestUrl();
       if (typeof m === 'object' && !(m instanceof URL)) return { manifest: m.manifest, baseUrl: await toUrl(m.baseUrl) };
       const url = await toUrl(m);
-      return { manifest: parseManifestText(await loadText(url), fileName(url)), baseUrl: url };
+      // In a page (or its worker) the manifest comes from the page's origin unless allowed otherwise.
+      const page = (globalThis as { location?: { href: string } }).location?.href;
+      if (page && /^https?:$/.test(new URL(page).protocol)) checkOrigin(url, new URL(page), options.allowCrossOrigin, fileName(url));
+      return { manifest: parseManifestText(await loadText(url, { maxBytes: MAX_MANIFEST_BYTES }), fileName(url)), baseUrl: url };
     })();
     manifestPromise.catch(() => (manifestPromise = undefined)); // a failed load is retried next time
     return manifestPromise;
@@ -125,8 +133,12 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
     return backend.session(
       model.sha256,
       async () => {
-        const bytes = await loadBytes(new URL(model.file, baseUrl), {
+        // Resolved against the manifest, and refused before any request when it leaves the manifest's origin.
+        const url = new URL(model.file, baseUrl);
+        checkOrigin(url, baseUrl, options.allowCrossOrigin, model.file);
+        const bytes = await loadBytes(url, {
           expectedBytes: model.bytes,
+          maxBytes: model.bytes,
           onProgress: (p) => onProgress?.({ phase: 'download', model: model.id, ...p }),
         });
         await verifyModelBytes(bytes, model, model.file);

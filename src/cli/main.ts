@@ -7,7 +7,7 @@ import { dirname, resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import cliProgress from 'cli-progress';
 import { DEVICES, type Device } from '../backend/onnx.ts';
-import { InvalidRequestError } from '../errors.ts';
+import { InvalidRequestError, ManifestError } from '../errors.ts';
 import { KINDS } from '../models/manifest.ts';
 import { SAMPLERS, type GenerateRequest } from '../request.ts';
 import { createRuntime, type Progress } from '../runtime.ts';
@@ -270,6 +270,11 @@ export async function main(argv: string[]): Promise<number> {
       const field = e.field;
       const message = `${optionName(field)}: ${e.message.slice(field.length + 2)}`;
       console.error(`${NAME}: ${message}`);
+      return 2;
+    }
+    if (e instanceof ManifestError) {
+      // The manifest is the user's file (--manifest, $ASSET_DIFFUSION_MANIFEST): a schema or JSON error in it is bad input.
+      console.error(`${NAME}: --manifest: ${e.message}`);
       return 2;
     }
     const err = e as Error;

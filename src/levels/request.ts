@@ -11,6 +11,8 @@ import { SAMPLERS, describe, integer, oneOf, randomSeed, real, resolveModel } fr
 
 export const MIN_LEVEL_WIDTH = 16;
 export const MAX_LEVEL_WIDTH = 10_000;
+/** Size cap: pins are checked cell by cell, so their number bounds the work a request can ask for. */
+export const MAX_CONSTRAINTS = 1024;
 /** Columns of ground pinned at the left edge by default, so Mario starts on solid ground. */
 export const DEFAULT_FLAT_START = 4;
 
@@ -216,6 +218,7 @@ export function normalizeLevelRequest(manifest: Manifest, raw: unknown): Normali
   let constraints: PinRect[] = [];
   if (present('constraints')) {
     if (!Array.isArray(r.constraints)) throw new InvalidRequestError('constraints', `must be an array of { row, col, tile } or { rect: { row, col, rows, cols }, tile } (got ${describe(r.constraints)})`);
+    if (r.constraints.length > MAX_CONSTRAINTS) throw new InvalidRequestError('constraints', `has ${r.constraints.length} entries; valid: at most ${MAX_CONSTRAINTS} (use rects for large areas)`);
     constraints = r.constraints.map((c, i) => pin(`constraints[${i}]`, c, rows, width, legend));
     pinGrid(rows, width, constraints, legend); // contradictions
   }

@@ -8,6 +8,9 @@ import { z } from 'zod';
 import { ManifestError } from '../errors.ts';
 
 export const KINDS = ['tile', 'sprite', 'level'] as const;
+/** Size caps: a manifest cannot make the runtime download (or allocate) more than this per model. */
+export const MAX_MODEL_BYTES = 256 * 1024 * 1024;
+export const MAX_MANIFEST_BYTES = 1024 * 1024;
 export type Kind = (typeof KINDS)[number];
 
 const range = (min: number) =>
@@ -29,7 +32,7 @@ const modelEntry = z
     kind: z.enum(KINDS),
     version: z.string().min(1),
     file: z.string().min(1),
-    bytes: z.number().int().positive(),
+    bytes: z.number().int().positive().max(MAX_MODEL_BYTES),
     sha256: z.string().regex(/^[0-9a-f]{64}$/, '64 lower-case hex digits'),
     layout: z.strictObject({
       channels: z.number().int().positive(),

@@ -15,6 +15,31 @@ export interface LoadOptions {
   signal?: AbortSignal;
   /** Used as the progress total when the server sends no Content-Length. */
   expectedBytes?: number;
+  /** Refuse more bytes than this (checked before reading a file, and while a download streams in). */
+  maxBytes?: number;
+}
+
+/** Cross-origin loading: false (the default), true (any origin), or the origins allowed (`https://cdn.example`). */
+export type CrossOriginPolicy = boolean | readonly string[];
+
+const where = (url: URL): string => (url.protocol === 'file:' || url.origin === 'null' ? `${url.protocol} URLs` : url.origin);
+
+/**
+ * Refuse `url` unless it is on the same origin (and scheme) as `base`, or the policy allows its
+ * origin: a manifest must not be able to point the runtime at another site's files, and a page
+ * only loads a manifest from elsewhere when its author says so.
+ */
+export function checkOrigin(url: URL, base: URL, allow: CrossOriginPolicy | undefined, what: string): void {
+  // file: URLs all have the origin "null"; their host (a network share, or `//evil` in a manifest) tells them apart.
+  if (url.protocol === base.protocol && url.origin === base.origin && url.host === base.host) return;
+  if (allow === true || (Array.isArray(allow) && allow.includes(url.origin))) return;
+  throw new ModelLoadError(
+    `${what}: ${url.href} is not on ${where(base)} and cross-origin loading is off; valid: a URL on ${where(base)}, or allowCrossOrigin: true or [${JSON.stringify(url.origin)}]`,
+  );
+}
+
+function tooLarge(url: URL, max: number, got: string): ModelLoadError {
+  return new ModelLoadError(`${fileName(url)}: larger than expected: ${got}, the limit is ${max} bytes`);
 }
 
 const hasScheme = (s: string): boolean => /^[a-z][a-z0-9+.-]*:/i.test(s) && !/^[a-z]:[\\/]/i.test(s);
@@ -47,7 +72,12 @@ export async function loadText(location: string | URL, opts: LoadOptions = {}): 
 async function readFileUrl(url: URL, opts: LoadOptions): Promise<Uint8Array> {
   const fs = (await import(/* @vite-ignore */ 'node:fs/promises')) as typeof import('node:fs/promises');
   const { fileURLToPath } = (await import(/* @vite-ignore */ 'node:url')) as typeof import('node:url');
-  const path = fileURLToPath(url);
+  let path: string;
+  try {
+    path = fileURLToPath(url);
+  } catch (e) {
+    throw new ModelLoadError(`${fileName(url)}: cannot read ${url.href} (${e instanceof Error ? e.message : String(e)})`);
+  }
   let handle: import('node:fs/promises').FileHandle;
   try {
     handle = await fs.open(path, 'r');
@@ -57,6 +87,7 @@ async function readFileUrl(url: URL, opts: LoadOptions): Promise<Uint8Array> {
   }
   try {
     const { size } = await handle.stat();
+    if (opts.maxBytes !== undefined && size > opts.maxBytes) throw tooLarge(url, opts.maxBytes, `${size} bytes`);
     const bytes = new Uint8Array(size);
     const chunk = 1 << 20;
     for (let offset = 0; offset < size; ) {
@@ -82,7 +113,15 @@ async function fetchUrl(url: URL, opts: LoadOptions): Promise<Uint8Array> {
   }
   if (!response.ok) throw new ModelLoadError(`${fileName(url)}: HTTP ${response.status} ${response.statusText} for ${url.href}`);
   const total = Number(response.headers.get('content-length')) || opts.expectedBytes || 0;
-  if (!response.body) return new Uint8Array(await response.arrayBuffer());
+  if (opts.maxBytes !== undefined && total > opts.maxBytes) {
+    void response.body?.cancel().catch(() => undefined);
+    throw tooLarge(url, opts.maxBytes, `Content-Length ${total}`);
+  }
+  if (!response.body) {
+    const whole = new Uint8Array(await response.arrayBuffer());
+    if (opts.maxBytes !== undefined && whole.length > opts.maxBytes) throw tooLarge(url, opts.maxBytes, `${whole.length} bytes`);
+    return whole;
+  }
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let loaded = 0;
@@ -92,10 +131,16 @@ async function fetchUrl(url: URL, opts: LoadOptions): Promise<Uint8Array> {
       if (done) break;
       chunks.push(value);
       loaded += value.length;
+      // Stop a download that runs past the limit (a lying or missing Content-Length) before it fills memory.
+      if (opts.maxBytes !== undefined && loaded > opts.maxBytes) {
+        void reader.cancel().catch(() => undefined);
+        throw tooLarge(url, opts.maxBytes, `over ${opts.maxBytes} bytes received`);
+      }
       opts.onProgress?.({ loaded, total });
     }
   } catch (e) {
     if (opts.signal?.aborted) throw new AbortError();
+    if (e instanceof ModelLoadError) throw e;
     throw new ModelLoadError(`${fileName(url)}: download of ${url.href} broke off after ${loaded} bytes (${e instanceof Error ? e.message : String(e)})`);
   }
   const bytes = new Uint8Array(loaded);

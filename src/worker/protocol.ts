@@ -18,6 +18,8 @@ export interface WorkerConfig {
   cache?: CacheOptions | false;
   maxBatch?: number;
   numThreads?: number;
+  /** Cross-origin manifest or models (RuntimeOptions.allowCrossOrigin). */
+  allowCrossOrigin?: boolean | string[];
 }
 
 export type ProgressCallback = (progress: Progress) => void;
