@@ -137,7 +137,9 @@ class Run {
       tries.set(stuck, n + 1);
       retries.push([left, right]);
       await this.fill(left, right, deriveSeed(seed, retries.length));
-      this.repair(left, right);
+      // Repair over everything that may change, not just the retried stretch: a retry boundary
+      // can cut a pipe in two, and only a wider repair can pair its halves again.
+      this.repair(from, to);
       result = this.check();
     }
     return result;

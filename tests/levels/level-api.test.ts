@@ -14,6 +14,7 @@ import { AbortError, InvalidRequestError } from '../../src/errors.ts';
 import { toVglc } from '../../src/levels/export.ts';
 import { TILE, tileAt } from '../../src/levels/legend.ts';
 import { checkPlayability } from '../../src/levels/playability.ts';
+import { findBrokenStructures } from '../../src/levels/structure.ts';
 import { createRuntime } from '../../src/runtime.ts';
 import { createWorkerApi } from '../../src/worker/api.ts';
 import { createWorkerClient } from '../../src/worker/client.ts';
@@ -90,6 +91,7 @@ describe.skipIf(!HAVE_MODEL)('level-smb through runtime.level', () => {
     expect(r.metadata.attempts).toBeLessThanOrEqual(32);
     expect(typeof r.metadata.playableRaw).toBe('boolean');
     expect(r.metadata.repairs).toBeGreaterThanOrEqual(0);
+    expect(findBrokenStructures(r.grid)).toEqual([]);
     const regen = await runtime.regenerate(r, { fromCol: 40, toCol: 70, seed: 5, ensurePlayable: true });
     expect(checkPlayability(regen.grid).playable).toBe(true);
   });

@@ -10,6 +10,7 @@ import { MAX_ATTEMPTS_PER_FAILURE, buildLevel, deriveSeed, regenerateRegion, typ
 import { SMB_LEGEND, TILE, createGrid, tileAt } from '../../src/levels/legend.ts';
 import { fillRegion, planWindows, type WindowRequest, type WindowSampler } from '../../src/levels/outpaint.ts';
 import { checkPlayability } from '../../src/levels/playability.ts';
+import { findBrokenStructures } from '../../src/levels/structure.ts';
 import { flatStartPins, pinGrid } from '../../src/levels/request.ts';
 import { flat } from './helpers.ts';
 
@@ -137,6 +138,31 @@ describe('buildLevel', () => {
     const [from, to] = fixed.metadata.retries[0]!;
     expect(from).toBeLessThanOrEqual(20);
     expect(to).toBeGreaterThan(from);
+  });
+
+  it('a retry that cuts a pipe in two leaves no broken structure (repair spans the whole level)', async () => {
+    const cols = 64;
+    const pins = pinGrid(ROWS, cols, flatStartPins(ROWS, 4, SMB_LEGEND), SMB_LEGEND);
+    // First fill: a 10-column gap (too wide) at 20..29, then a pipe in columns 30-31. Retries
+    // (other seeds) put a two-block step in column 30: the pipe's right half at 31, outside the
+    // retried stretch [15, 31), loses its partner.
+    const base = groundSampler((w) => w.seed === 7, 10);
+    const sample: WindowSampler = async (w) => {
+      const out = await base(w);
+      for (const row of [10, 11]) {
+        for (const [c, first, retry] of [[30, row === 10 ? TILE.pipeTopLeft : TILE.pipeLeft, TILE.ground], [31, row === 10 ? TILE.pipeTopRight : TILE.pipeRight, -1]] as const) {
+          const j = c - w.start;
+          if (j < 0 || j >= w.cols || w.mask[row * w.cols + j]) continue;
+          const tile = w.seed === 7 ? first : retry;
+          if (tile >= 0) out[row * w.cols + j] = tile;
+        }
+      }
+      return out;
+    };
+    const out = await buildLevel(ROWS, cols, SMB_LEGEND, pins, 7, options(sample, { ensurePlayable: true }));
+    expect(out.metadata.retries[0]).toEqual([15, 31]);
+    expect(out.metadata.playable).toBe(true);
+    expect(findBrokenStructures(out.grid)).toEqual([]);
   });
 
   it('ensurePlayable gives up after a bounded number of attempts with a named error', async () => {
