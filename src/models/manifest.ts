@@ -7,6 +7,11 @@
 import { z } from 'zod';
 import { ManifestError } from '../errors.ts';
 
+// zod probes `new Function` once to pick a faster object parser; under the strict CSP games
+// should deploy with (`script-src 'self' 'wasm-unsafe-eval'`, docs/RELIABILITY.md) the probe is a
+// reported violation. The manifest is parsed once, so the slow path costs nothing here.
+z.config({ jitless: true });
+
 export const KINDS = ['tile', 'sprite', 'level'] as const;
 /** Size caps: a manifest cannot make the runtime download (or allocate) more than this per model. */
 export const MAX_MODEL_BYTES = 256 * 1024 * 1024;
