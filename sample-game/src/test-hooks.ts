@@ -18,6 +18,7 @@ export interface GameState {
   misses: number;
   score: number;
   lives: number;
+  paused: boolean;
   manifest: string | undefined;
 }
 
@@ -26,7 +27,7 @@ export function exposeTestHooks(game: Phaser.Game): void {
     const session = game.registry.get('session') as Session;
     const active = game.scene.getScenes(true)[0];
     const play = game.scene.getScene('play') as PlayScene;
-    const playing = active?.scene.key === 'play' && play.hero;
+    const playing = active?.scene.key === 'play' && play.ready;
     const generation = await session.generation?.catch(() => undefined);
     return {
       scene: active?.scene.key ?? 'none',
@@ -40,8 +41,11 @@ export function exposeTestHooks(game: Phaser.Game): void {
       misses: generation?.stats.misses ?? 0,
       score: playing ? play.score : 0,
       lives: playing ? play.lives : 0,
+      paused: playing ? play.paused : false,
       manifest: generation?.stats.manifest,
     };
   };
-  Object.assign(window, { diffusionRun: { state } });
+  /** Test-only: lose a life as if hit (the game-over and restart path without playing badly on purpose). */
+  const hurt = (): void => (game.scene.getScene('play') as PlayScene).loseLife('OUCH!');
+  Object.assign(window, { diffusionRun: { state, hurt } });
 }

@@ -55,6 +55,7 @@ export interface GameState {
   misses: number;
   score: number;
   lives: number;
+  paused: boolean;
   manifest: string | undefined;
 }
 

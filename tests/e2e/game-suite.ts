@@ -104,5 +104,30 @@ export function describeGame(backend: 'webgpu' | 'wasm'): void {
       expect(second.chunks.slice(0, 2).every((c) => c.cached || c.source === 'procedural')).toBe(true);
       expect(errors).toEqual([]);
     });
+
+    it('pause stops the hero; lost lives end the run; Enter restarts the same world', async () => {
+      await page.keyboard.press('p');
+      const paused = await waitForState(page, (s) => s.paused, 5_000, 'pause');
+      await page.keyboard.down('ArrowRight');
+      await page.waitForTimeout(600);
+      await page.keyboard.up('ArrowRight');
+      expect((await state(page)).heroX).toBe(paused.heroX);
+      await page.keyboard.press('Escape');
+      await waitForState(page, (s) => !s.paused, 5_000, 'resume');
+
+      // Hits while the hero is already down are ignored, and game time may run slow on a busy
+      // machine, so keep hitting until the run ends.
+      const until = Date.now() + 60_000;
+      while ((await state(page)).scene === 'play' && Date.now() < until) {
+        await page.evaluate(() => (window as unknown as { diffusionRun: { hurt(): void } }).diffusionRun.hurt());
+        await page.waitForTimeout(400);
+      }
+      await waitForState(page, (s) => s.scene === 'game-over', 5_000, 'game over');
+      await page.keyboard.press('Enter');
+      const again = await waitForState(page, (s) => s.scene === 'play' && s.heroX !== null, 60_000, 'play again');
+      expect(again.lives).toBe(3);
+      expect(again.seed).toBe(4242);
+      expect(errors).toEqual([]);
+    });
   });
 }

@@ -1,16 +1,16 @@
 /**
  * The hero: run, variable-height jump with a little coyote time and jump buffering (forgiving
  * controls matter more when the level is machine-made), and short invulnerability after a hit.
- * Tuned in tiles: ~4.5 tiles high and ~6 across at full speed, a little over SMB's walking jump,
- * which is what the level checker (ensurePlayable) assumes.
+ * Tuned in tiles: ~5 tiles high and ~8 across at full speed, close to SMB's running jump, which is
+ * what the level checker (ensurePlayable, SMB physics) assumes a gap or wall can be.
  */
 import Phaser from 'phaser';
 import { TILE_PX } from '../art.ts';
 import type { Controls } from './controls.ts';
 import type { SpriteRef } from '../world-assets.ts';
 
-const RUN = 240;
-const JUMP = 680;
+const RUN = 280;
+const JUMP = 700;
 const CUT = 260; // upward speed kept when the jump key is released early
 const COYOTE_MS = 90;
 const BUFFER_MS = 110;

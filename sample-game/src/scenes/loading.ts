@@ -45,11 +45,14 @@ export class LoadingScene extends Phaser.Scene {
       session.art = art;
     };
 
-    this.events.on('update', () => {
+    const draw = (): void => {
       const { fraction, text } = this.progress();
       bar.width = barWidth * fraction;
       detail.setText(text);
-    });
+    };
+    // Scene events outlive a shutdown: without the off() a restart would draw into destroyed texts.
+    this.events.on('update', draw);
+    this.events.once('shutdown', () => this.events.off('update', draw));
     run().then(
       () => {
         unlisten();

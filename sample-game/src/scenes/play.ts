@@ -34,12 +34,15 @@ export class PlayScene extends Phaser.Scene {
   private lastChunk: ChunkInfo | undefined;
   private leftCol = 0;
   private dying = false;
+  /** False until create() has finished: Phaser calls update() without awaiting an async create(). */
+  ready = false;
 
   constructor() {
     super('play');
   }
 
   async create(): Promise<void> {
+    this.ready = false;
     const session = sessionOf(this);
     Object.assign(this, { score: 0, distance: 0, lives: LIVES, paused: false, dying: false, leftCol: 0, lastChunk: undefined });
     this.generation = await generationOf(session, this.game);
@@ -65,6 +68,7 @@ export class PlayScene extends Phaser.Scene {
     kb.on('keydown-P', () => this.togglePause());
     kb.on('keydown-ESC', () => this.togglePause());
     this.events.once('shutdown', () => (this.stream.onChunk = () => undefined));
+    this.ready = true;
   }
 
   private drawBackground(): void {
@@ -145,7 +149,9 @@ export class PlayScene extends Phaser.Scene {
     pickup.destroy();
   }
 
-  private loseLife(message: string): void {
+  /** Costs a life (game over at none). Public for the browser test's game-over path. */
+  loseLife(message: string): void {
+    if (this.dying || !this.ready) return;
     this.dying = true;
     this.lives--;
     this.hud.say(message);
@@ -173,7 +179,7 @@ export class PlayScene extends Phaser.Scene {
   }
 
   override update(time: number, delta: number): void {
-    if (!this.hud || this.paused || this.dying) return;
+    if (!this.ready || this.paused || this.dying) return;
     const cam = this.cameras.main;
     const rightCol = Math.ceil((cam.scrollX + cam.width) / TILE_PX);
     this.stream.update(rightCol);
