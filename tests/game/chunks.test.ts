@@ -1,0 +1,82 @@
+/**
+ * The sample game's endless level, in Node: how chunks are asked for (context pins), stitched
+ * (Columns), and that a continuation request really keeps the world's last columns (outpainting),
+ * is deterministic per world seed, and that the no-model fallback is too.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createRuntime } from '../../src/runtime.ts';
+import { pinGrid } from '../../src/levels/request.ts';
+import { SMB_LEGEND } from '../../src/levels/legend.ts';
+import { Columns } from '../../sample-game/src/world/columns.ts';
+import { CHUNK_WIDTH, CONTEXT, FIRST_WIDTH, contextConstraints, firstChunkRequest, hasFooting, nextChunkRequest } from '../../sample-game/src/world/chunk-requests.ts';
+import { proceduralChunk } from '../../sample-game/src/world/procedural.ts';
+
+const REAL = fileURLToPath(new URL('../../models/manifest.json', import.meta.url));
+const FIXTURE = fileURLToPath(new URL('../fixtures/plugin/manifest.json', import.meta.url));
+const REAL_LEVEL = existsSync(REAL) && existsSync(fileURLToPath(new URL('../../models/level-smb.onnx', import.meta.url)));
+const MANIFEST = REAL_LEVEL ? REAL : FIXTURE;
+
+function grid(rows: string[]): { rows: number; cols: number; cells: Uint8Array } {
+  const ids = rows.map((r) => [...r].map((ch) => SMB_LEGEND.findIndex((t) => t.char === ch)));
+  return { rows: rows.length, cols: rows[0]!.length, cells: Uint8Array.from(ids.flat()) };
+}
+
+describe('chunk requests', () => {
+  it('context pins are column runs that rebuild the context exactly', () => {
+    const context = grid(['--o-', '-E--', 'XXS-', 'XX--']);
+    const pins = contextConstraints(context).map((c) => ('rect' in c ? { ...c.rect, tile: c.tile as number } : { row: c.row, col: c.col, rows: 1, cols: 1, tile: c.tile as number }));
+    expect(pins.length).toBeLessThan(context.rows * context.cols);
+    expect(Array.from(pinGrid(context.rows, context.cols, pins, SMB_LEGEND))).toEqual(Array.from(context.cells));
+  });
+
+  it('ensurePlayable only where the checker can find a start in the pinned columns', () => {
+    expect(hasFooting(grid(['---', '---', 'XXX']), 3)).toBe(true);
+    expect(hasFooting(grid(['---', '---', '---']), 3)).toBe(false);
+    expect(nextChunkRequest(1, 1, grid(['--------', '--------', '--------'])).ensurePlayable).toBe(false);
+  });
+
+  it('Columns appends new columns after the context and hands back its tail', () => {
+    const cols = new Columns(2);
+    cols.append({ rows: 2, cols: 3, cells: Uint8Array.of(0, 1, 2, 3, 4, 5) });
+    cols.append({ rows: 2, cols: 3, cells: Uint8Array.of(9, 6, 7, 9, 8, 9) }, 1);
+    expect(cols.length).toBe(5);
+    expect(Array.from(cols.tail(2).cells)).toEqual([6, 7, 8, 9]); // row-major: row 0 then row 1
+    expect(cols.at(1, 4)).toBe(9);
+    expect(cols.at(0, 99)).toBe(0);
+  });
+
+  it('the procedural fallback is deterministic and starts flat', () => {
+    const a = proceduralChunk(7, FIRST_WIDTH, 6);
+    expect(Array.from(a.cells)).toEqual(Array.from(proceduralChunk(7, FIRST_WIDTH, 6).cells));
+    expect(hasFooting(a, 1)).toBe(true);
+  });
+});
+
+describe(`outpainting chunks with ${REAL_LEVEL ? 'level-smb' : 'the tiny fixture level model'}`, () => {
+  const runtime = createRuntime({ manifest: MANIFEST, cache: false });
+  afterAll(() => runtime.dispose());
+
+  async function world(seed: number): Promise<Columns> {
+    const columns = new Columns(14);
+    columns.append((await runtime.level({ ...firstChunkRequest(seed), steps: 2 })).grid);
+    const next = await runtime.level({ ...nextChunkRequest(seed, 1, columns.tail(CONTEXT)), steps: 2 }).catch((e: Error) => {
+      if (e.name !== 'UnplayableLevelError') throw e;
+      return runtime.level({ ...nextChunkRequest(seed, 1, columns.tail(CONTEXT)), ensurePlayable: false, steps: 2 });
+    });
+    // The continuation keeps the pinned context: its first CONTEXT columns are the world's last.
+    expect(next.grid.cols).toBe(CHUNK_WIDTH);
+    const context = columns.tail(CONTEXT);
+    for (let r = 0; r < 14; r++) for (let c = 0; c < CONTEXT; c++) expect(next.grid.cells[r * CHUNK_WIDTH + c]).toBe(context.cells[r * CONTEXT + c]);
+    columns.append(next.grid, CONTEXT);
+    return columns;
+  }
+
+  it('continues the world from its last columns; the same seed gives the same world', async () => {
+    const a = await world(11);
+    const b = await world(11);
+    expect(a.length).toBe(FIRST_WIDTH + CHUNK_WIDTH - CONTEXT);
+    expect(Array.from(a.tail(a.length).cells)).toEqual(Array.from(b.tail(b.length).cells));
+  }, 120_000);
+});
