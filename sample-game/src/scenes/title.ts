@@ -34,7 +34,7 @@ export class TitleScene extends Phaser.Scene {
     generationOf(session, this.game).then(
       (g) => {
         if (!models.active) return;
-        const name = (kind: 'level' | 'sprite' | 'tile') => g.models[kind]?.id ?? 'procedural';
+        const name = (kind: 'level' | 'sprite' | 'tile') => g.models[kind]?.id ?? (kind === 'level' ? 'procedural' : 'placeholder art');
         models.setText(`Models: level ${name('level')} · sprites ${name('sprite')} · tiles ${name('tile')}`);
       },
       (e: Error) => models.active && models.setText(`Models: ${e.name}: ${e.message}`).setColor('#ff8080'),
