@@ -98,6 +98,7 @@ export function levelSummary(levels: GeneratedLevel[]): string {
 
 export interface EvalFlags {
   model?: string;
+  class?: string;
   count: string;
   width: string;
   seed: string;
@@ -121,6 +122,8 @@ export interface EvalReport {
   steps: number;
   guidance: number;
   sampler: string;
+  /** The class every level was asked for; null = each level draws one from its seed. */
+  class: string | null;
   playable_raw: number;
   playable: number;
   novelty: number;
@@ -151,6 +154,7 @@ export async function evalLevels(runtime: Runtime, f: EvalFlags, report: (line: 
   const count = integer('count', numeric(f.count), 1, 10_000);
   const base: LevelRequest = { kind: 'level', width: numeric(f.width) as number, seed: numeric(f.seed) as number, ensurePlayable: true };
   if (f.model !== undefined) base.model = f.model;
+  if (f.class !== undefined) base.class = f.class;
   if (f.steps !== undefined) base.steps = numeric(f.steps) as number;
   if (f.guidance !== undefined) base.guidance = numeric(f.guidance) as number;
   if (f.sampler !== undefined) base.sampler = f.sampler as LevelRequest['sampler'];
@@ -198,6 +202,7 @@ export async function evalLevels(runtime: Runtime, f: EvalFlags, report: (line: 
     steps: request.steps,
     guidance: request.guidance,
     sampler: request.sampler,
+    class: request.class,
     // A level ensurePlayable gave up on counts as unplayable in both figures.
     playable_raw: round(meta.filter((m) => m.playableRaw).length / count),
     playable: round(meta.filter((m) => m.playable).length / count),
@@ -229,7 +234,7 @@ export function evalTable(r: EvalReport): string {
     ['repairs_per_level', String(r.repairs_per_level), '', null],
   ];
   const lines = [
-    `eval levels: ${r.count} levels of ${r.width} columns, seeds ${r.seed}..${r.seed + r.count - 1}, ${r.model} ${r.version} on ${r.device}, ${r.steps} steps, guidance ${r.guidance}, ${r.sampler}`,
+    `eval levels: ${r.count} levels of ${r.width} columns, seeds ${r.seed}..${r.seed + r.count - 1}, ${r.model} ${r.version} on ${r.device}, ${r.steps} steps, guidance ${r.guidance}, ${r.sampler}, class ${r.class ?? 'from each seed'}`,
     '',
     `${'metric'.padEnd(20)}${'value'.padStart(10)}  target`,
     ...rows.map(([name, value, target, met]) => `${name.padEnd(20)}${value.padStart(10)}  ${target}${met === null ? '' : met ? '  ok' : '  MISSED'}`),
