@@ -122,8 +122,11 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
       const url = await toUrl(m);
       // In a page (or its worker) the manifest comes from the page's origin unless allowed otherwise.
       const page = (globalThis as { location?: { href: string } }).location?.href;
-      if (page && /^https?:$/.test(new URL(page).protocol)) checkOrigin(url, new URL(page), options.allowCrossOrigin, fileName(url));
-      return { manifest: parseManifestText(await loadText(url, { maxBytes: MAX_MANIFEST_BYTES }), fileName(url)), baseUrl: url };
+      const pageUrl = page && /^https?:$/.test(new URL(page).protocol) ? new URL(page) : undefined;
+      if (pageUrl) checkOrigin(url, pageUrl, options.allowCrossOrigin, fileName(url));
+      const checkRedirect = (to: URL) => checkOrigin(to, pageUrl ?? url, options.allowCrossOrigin, fileName(url));
+      // Model files resolve against the manifest's own URL, not where a redirect took it.
+      return { manifest: parseManifestText(await loadText(url, { maxBytes: MAX_MANIFEST_BYTES, checkRedirect }), fileName(url)), baseUrl: url };
     })();
     manifestPromise.catch(() => (manifestPromise = undefined)); // a failed load is retried next time
     return manifestPromise;
@@ -139,6 +142,7 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
         const bytes = await loadBytes(url, {
           expectedBytes: model.bytes,
           maxBytes: model.bytes,
+          checkRedirect: (to) => checkOrigin(to, baseUrl, options.allowCrossOrigin, model.file),
           onProgress: (p) => onProgress?.({ phase: 'download', model: model.id, ...p }),
         });
         await verifyModelBytes(bytes, model, model.file);

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { ManifestError } from '../errors.ts';
 
-// zod probes `new Function` once to pick a faster object parser; under the strict CSP games
+// zod probes once whether it may compile functions from strings (for a faster object parser); under the strict CSP games
 // should deploy with (`script-src 'self' 'wasm-unsafe-eval'`, docs/RELIABILITY.md) the probe is a
 // reported violation. The manifest is parsed once, so the slow path costs nothing here.
 z.config({ jitless: true });

@@ -17,6 +17,8 @@ export interface LoadOptions {
   expectedBytes?: number;
   /** Refuse more bytes than this (checked before reading a file, and while a download streams in). */
   maxBytes?: number;
+  /** Called with the final URL when a fetch was redirected; throw to refuse it (the body is then never read). */
+  checkRedirect?: (finalUrl: URL) => void;
 }
 
 /** Cross-origin loading: false (the default), true (any origin), or the origins allowed (`https://cdn.example`). */
@@ -110,6 +112,14 @@ async function fetchUrl(url: URL, opts: LoadOptions): Promise<Uint8Array> {
   } catch (e) {
     if (opts.signal?.aborted) throw new AbortError();
     throw new ModelLoadError(`${fileName(url)}: fetch failed for ${url.href} (${e instanceof Error ? e.message : String(e)})`);
+  }
+  if (response.redirected && response.url && opts.checkRedirect) {
+    try {
+      opts.checkRedirect(new URL(response.url));
+    } catch (e) {
+      void response.body?.cancel().catch(() => undefined);
+      throw e;
+    }
   }
   if (!response.ok) throw new ModelLoadError(`${fileName(url)}: HTTP ${response.status} ${response.statusText} for ${url.href}`);
   const total = Number(response.headers.get('content-length')) || opts.expectedBytes || 0;

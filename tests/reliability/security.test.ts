@@ -88,6 +88,25 @@ describe('URLs stay on the configured origin', () => {
     await expect(other.generate({ kind: 'sprite', seed: 1 })).rejects.toBeInstanceOf(ModelLoadError);
   });
 
+  it('a same-origin URL that redirects to another origin is refused unless allowed', async () => {
+    const { a, b } = await twoSites(() => 'tiny.onnx');
+    // Site A's model URL now redirects to site B.
+    const redirecting = await serve((req, res) => {
+      if (req.url === '/m/manifest.json') {
+        const m = fixtureManifestJson();
+        res.end(JSON.stringify(m));
+      } else res.writeHead(302, { location: `${b.url}/tiny.onnx` }).end();
+    });
+    closers.push(redirecting.close);
+    expect(a).not.toBe(redirecting.url);
+    const e = await failure(createRuntime({ manifest: `${redirecting.url}/m/manifest.json`, cache: false }).generate({ kind: 'sprite', seed: 1, steps: 1 }));
+    expect(e).toBeInstanceOf(ModelLoadError);
+    expect(e.message).toMatch(new RegExp(`^tiny\\.onnx: ${b.url}/tiny\\.onnx is not on ${redirecting.url} and cross-origin loading is off`));
+    const allowed = createRuntime({ manifest: `${redirecting.url}/m/manifest.json`, cache: false, allowCrossOrigin: [b.url] });
+    await expect(allowed.generate({ kind: 'sprite', seed: 1, steps: 1 })).resolves.toMatchObject({ kind: 'sprite' });
+    await allowed.dispose();
+  });
+
   it('relative files resolve against the manifest, including ../ on the same origin', async () => {
     const { a } = await twoSites(() => '../m/tiny.onnx');
     const runtime = createRuntime({ manifest: `${a}/m/manifest.json`, cache: false });
