@@ -51,7 +51,9 @@ export async function loadWorldAssets(scene: Phaser.Scene, generation: Generatio
   };
 
   const [hero, enemies, coins, items, floor, wall, door] = await Promise.all([
-    sprites('sprite', 'hero', 'hero', 1, 1, 'hero'),
+    // Two heroes though one is drawn: every sprite request then has one batch shape, so WebGPU
+    // compiles its shaders once (fixed shapes, DESIGN.md) instead of per request.
+    sprites('sprite', 'hero', 'hero', 2, 1, 'hero'),
     Promise.all(ENEMY_CLASSES.map((cls, i) => sprites('sprite', `enemies-${cls}`, cls, PER_CLASS, 2 + i, 'enemy'))),
     sprites('sprite', 'coins', 'gem', 2, 5, 'coin'),
     sprites('sprite', 'items', 'potion', 2, 6, 'item'),
