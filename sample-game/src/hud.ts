@@ -25,7 +25,7 @@ export class Hud {
     const fixed = <T extends Phaser.GameObjects.Text>(t: T): T => t.setScrollFactor(0).setDepth(100);
     this.left = fixed(label(scene, 10, 8, '', 18));
     this.right = fixed(label(scene, width - 10, 8, '', 14, '#c0e0ff').setOrigin(1, 0).setAlign('right'));
-    this.status = fixed(label(scene, 10, height - 24, '', 12, '#e0e0e0'));
+    this.status = fixed(label(scene, 10, 34, '', 12, '#e0e0e0')); // under the score: the bottom rows are ground
     this.centre = fixed(label(scene, width / 2, height / 2, '', 32, '#ffff80').setOrigin(0.5));
   }
 
