@@ -69,6 +69,7 @@ def manifest_entry(cfg, file: Path, state=None):
         "file": file.name, "bytes": file.stat().st_size, "sha256": sha256(file),
         "layout": {"channels": c, "height": h, "width": w},
         "classes": names, "nullClass": len(names),
+        "defaultClass": cfg["runtime"].get("class"),
         "tiles": [{"char": ch, "name": n, "solid": "solid" in tags, "tags": tags}
                   for ch, n, tags in data.SMB_LEGEND] if cfg["kind"] == "level" else None,
         "denoiser": {"output": "x0", "schedule": "rectified-flow", "inputs": INPUTS},

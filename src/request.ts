@@ -16,7 +16,7 @@ export interface GenerateRequest {
   kind?: Kind;
   /** Model id from the manifest; default: the first model of `kind`. */
   model?: string;
-  /** Class name; default: each item draws a class from its seed. */
+  /** Class name; default: the model's `defaultClass`, else each item draws a class from its seed. */
   class?: string;
   /** Number of images or levels, 1..64; default 1. */
   count?: number;
@@ -119,7 +119,7 @@ export function normalizeRequest(manifest: Manifest, raw: unknown): NormalizedRe
   for (const k of ['alphaThreshold', 'palette'] as const) if (present(k) && !sprite) throw new InvalidRequestError(k, `only applies to sprites (model ${model.id} makes ${model.kind}s)`);
   if (present('width') && model.kind !== 'level') throw new InvalidRequestError('width', `only applies to levels (model ${model.id} makes ${model.kind}s)`);
 
-  let cls: string | null = null;
+  let cls: string | null = model.defaultClass ?? null;
   if (present('class')) {
     if (model.classes.length === 0) throw new InvalidRequestError('class', `model ${model.id} has no classes; leave class out`);
     cls = oneOf('class', r.class, model.classes, ` for model ${model.id}`);

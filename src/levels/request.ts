@@ -243,7 +243,7 @@ export function normalizeLevelRequest(manifest: Manifest, raw: unknown): Normali
 }
 
 function classOf(model: ModelEntry, r: Record<string, unknown>): string | null {
-  if (r.class === undefined) return null;
+  if (r.class === undefined) return model.defaultClass ?? null;
   if (model.classes.length === 0) throw new InvalidRequestError('class', `model ${model.id} has no classes; leave class out`);
   return oneOf('class', r.class, model.classes, ` for model ${model.id}`);
 }

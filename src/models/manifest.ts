@@ -46,6 +46,8 @@ const modelEntry = z
     }),
     classes: z.array(z.string().min(1)),
     nullClass: z.number().int().nonnegative(),
+    /** The class a request that names none gets; absent or null: each item draws one from its seed. */
+    defaultClass: z.string().nullable().optional(),
     tiles: z.array(tileInfo).nullable(),
     denoiser: z.strictObject({
       output: z.literal('x0'),
@@ -64,6 +66,8 @@ const modelEntry = z
     if (m.nullClass !== m.classes.length)
       ctx.addIssue({ code: 'custom', path: ['nullClass'], message: `must equal the number of classes (${m.classes.length})` });
     if (new Set(m.classes).size !== m.classes.length) ctx.addIssue({ code: 'custom', path: ['classes'], message: 'has duplicates' });
+    if (m.defaultClass != null && !m.classes.includes(m.defaultClass))
+      ctx.addIssue({ code: 'custom', path: ['defaultClass'], message: `must be one of the classes (${m.classes.join(', ')})` });
     const channels = m.kind === 'sprite' ? 4 : m.kind === 'tile' ? 3 : m.tiles?.length;
     if (m.kind === 'level') {
       if (!m.tiles || m.tiles.length < 2) ctx.addIssue({ code: 'custom', path: ['tiles'], message: 'a level model needs a legend of at least 2 tiles' });

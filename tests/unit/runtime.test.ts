@@ -197,7 +197,7 @@ describe('the public entry', () => {
     // The default runtime reads the package manifest; without trained models that is a ModelLoadError
     // naming the file, with them the bad count is an InvalidRequestError.
     const hasModels = existsSync(fileURLToPath(api.defaultManifestUrl()));
-    const error = await api.generate({ kind: 'sprite', count: 0 }).catch((e: unknown) => e);
+    const error = await api.generate({ kind: 'level', count: 0 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(hasModels ? InvalidRequestError : ModelLoadError);
     expect((error as Error).message).toMatch(hasModels ? /^count: / : /^manifest\.json: cannot read .*models\/manifest\.json/);
   });
