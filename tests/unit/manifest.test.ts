@@ -20,6 +20,17 @@ describe('manifest schema', () => {
     expect(() => parseManifest(m)).toThrow(/models\[0\]\.training\.steps/);
   });
 
+  it('applies a model\'s defaultClass to requests that name no class, and checks it is a class', async () => {
+    const { normalizeRequest } = await import('../../src/request.ts');
+    const m = fixtureManifestJson();
+    Object.assign(model(m), { defaultClass: 'potion' });
+    const parsed = parseManifest(m);
+    expect(normalizeRequest(parsed, { kind: 'sprite' }).class).toBe('potion');
+    expect(normalizeRequest(parsed, { kind: 'sprite', class: 'gem' }).class).toBe('gem');
+    Object.assign(model(m), { defaultClass: 'spaceship' });
+    expect(() => parseManifest(m)).toThrow(/models\[0\]\.defaultClass: must be one of the classes/);
+  });
+
   it('accepts a level model with a legend', () => {
     const m = fixtureManifestJson();
     levelManifest(m);
