@@ -11,11 +11,11 @@ export const TILE_PX = 32;
 export const FRAME_GROUND_TOP = 13;
 const FRAMES = 14;
 
-function canvas(width: number, height: number): [HTMLCanvasElement, CanvasRenderingContext2D] {
+function canvas(width: number, height: number, readBack = false): [HTMLCanvasElement, CanvasRenderingContext2D] {
   const c = document.createElement('canvas');
   c.width = width;
   c.height = height;
-  const g = c.getContext('2d')!;
+  const g = c.getContext('2d', { willReadFrequently: readBack })!;
   g.imageSmoothingEnabled = false; // keep pixel art crisp when 16 px art is scaled to 32
   return [c, g];
 }
@@ -28,17 +28,28 @@ export interface TileArt {
   cannon?: Phaser.Textures.Frame;
 }
 
-/** Colours multiplied over a generated tile so the roles stay readable whatever the model drew. */
+/**
+ * A generated tile, made to read as its role whatever the model drew: its brightness is
+ * normalised (DCSS-style floors are very dark) and it is mixed half and half with the role's
+ * colour, so ground, bricks and blocks stay distinct while keeping the model's texture.
+ */
 function tinted(g: CanvasRenderingContext2D, x: number, image: Phaser.Textures.Frame | undefined, base: string, tint: string | undefined): void {
-  if (image) {
+  if (image && tint) {
     const source = image.source.image as CanvasImageSource;
     g.drawImage(source, image.cutX, image.cutY, image.cutWidth, image.cutHeight, x, 0, TILE_PX, TILE_PX);
-    if (tint) {
-      g.globalCompositeOperation = 'multiply';
-      g.fillStyle = tint;
-      g.fillRect(x, 0, TILE_PX, TILE_PX);
-      g.globalCompositeOperation = 'source-over';
+    const pixels = g.getImageData(x, 0, TILE_PX, TILE_PX);
+    const d = pixels.data;
+    let sum = 0;
+    for (let i = 0; i < d.length; i += 4) sum += 0.299 * d[i]! + 0.587 * d[i + 1]! + 0.114 * d[i + 2]!;
+    const gain = 140 / Math.max(8, sum / (d.length / 4));
+    const [r, gr, b] = [1, 3, 5].map((k) => parseInt(tint.slice(k, k + 2), 16));
+    for (let i = 0; i < d.length; i += 4) {
+      d[i] = 0.5 * Math.min(255, d[i]! * gain) + 0.5 * r!;
+      d[i + 1] = 0.5 * Math.min(255, d[i + 1]! * gain) + 0.5 * gr!;
+      d[i + 2] = 0.5 * Math.min(255, d[i + 2]! * gain) + 0.5 * b!;
+      d[i + 3] = 255;
     }
+    g.putImageData(pixels, x, 0);
   } else {
     g.fillStyle = base;
     g.fillRect(x, 0, TILE_PX, TILE_PX);
@@ -65,7 +76,7 @@ function pipe(g: CanvasRenderingContext2D, x: number, left: boolean, top: boolea
 
 /** The tileset texture (one 32 px frame per legend id) for `addTilesetImage`. */
 export function makeTileset(scene: Phaser.Scene, key: string, art: TileArt): void {
-  const [c, g] = canvas(TILE_PX * FRAMES, TILE_PX);
+  const [c, g] = canvas(TILE_PX * FRAMES, TILE_PX, true);
   const at = (id: number): number => id * TILE_PX;
   tinted(g, at(TILE.ground), art.ground, '#8a5a32', '#c89060');
   tinted(g, at(TILE.brick), art.brick, '#b4502a', '#e07850');

@@ -36,6 +36,7 @@ export class PlayScene extends Phaser.Scene {
   private dying = false;
   /** False until create() has finished: Phaser calls update() without awaiting an async create(). */
   ready = false;
+  private moved = false;
 
   constructor() {
     super('play');
@@ -44,7 +45,7 @@ export class PlayScene extends Phaser.Scene {
   async create(): Promise<void> {
     this.ready = false;
     const session = sessionOf(this);
-    Object.assign(this, { score: 0, distance: 0, lives: LIVES, paused: false, dying: false, leftCol: 0, lastChunk: undefined });
+    Object.assign(this, { score: 0, distance: 0, lives: LIVES, paused: false, dying: false, moved: false, leftCol: 0, lastChunk: undefined });
     this.generation = await generationOf(session, this.game);
     this.stream = session.stream!;
     this.drawBackground();
@@ -59,7 +60,7 @@ export class PlayScene extends Phaser.Scene {
     this.physics.add.overlap(this.hero.sprite, this.actors.pickups, (_h, p) => this.collect(p as Phaser.Physics.Arcade.Sprite));
     for (const chunk of this.stream.chunks) this.addChunk(chunk);
     this.stream.onChunk = (chunk) => this.addChunk(chunk);
-    this.hero.placeAt(3 * TILE_PX, this.safeRow(3) * TILE_PX, 0);
+    this.hero.placeAt(3 * TILE_PX, this.safeRow(3) * TILE_PX, this.time.now);
 
     this.cameras.main.startFollow(this.hero.sprite, true, 0.15, 0.15, -TILE_PX * 3, 0);
     this.controls = keyboardControls(this);
@@ -183,7 +184,10 @@ export class PlayScene extends Phaser.Scene {
     const cam = this.cameras.main;
     const rightCol = Math.ceil((cam.scrollX + cam.width) / TILE_PX);
     this.stream.update(rightCol);
-    this.actors.update(rightCol + 2, (this.stream.columns.rows + 2) * TILE_PX);
+    // Enemies appear only once the player has moved: the first screen waits for a player who is
+    // still reading the HUD (the loading screen ends on its own).
+    if (this.controls.left() || this.controls.right() || this.controls.jumpHeld()) this.moved = true;
+    if (this.moved) this.actors.update(rightCol + 2, (this.stream.columns.rows + 2) * TILE_PX);
     this.hero.update(this.controls, time, delta);
     this.distance = Math.max(this.distance, this.hero.column);
 
