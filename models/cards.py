@@ -109,8 +109,10 @@ def write_card(cfg):
                                 [[i, f"`{t['char']}`", t["name"], t["solid"]] for i, t in enumerate(entry["tiles"])])]
     lines += [
         "", "## Model",
-        f"- Rectified flow (alpha = 1 − t, sigma = t), velocity-predicting UNet; the ONNX graph returns x0 "
-        f"(docs/MODEL-CONTRACT.md). Inputs `x, t, label, mask, known`; tensor {list(shape)}.",
+        f"- Rectified flow (alpha = 1 − t, sigma = t), " + (
+            "UNet predicting per-cell logits over the legend (cross-entropy; the graph returns x0 = 2·softmax − 1)"
+            if cfg.get("param") == "categorical" else "velocity-predicting UNet (the graph returns x0 = x − t·v)")
+        + f"; contract in docs/MODEL-CONTRACT.md. Inputs `x, t, label, mask, known`; tensor {list(shape)}.",
         f"- UNet: base {n['base']} channels, multipliers {n['mults']}, {n['blocks']} ResBlock(s) per level, "
         f"attention at {['yes' if a else 'no' for a in n['attn']]}, space-to-depth {n['patch']}×{n['patch']}, "
         f"{'circular' if n['circular'] else 'zero'} padding.",
