@@ -14,7 +14,7 @@ import { createRuntime, type Progress } from '../runtime.ts';
 import { setLogger } from '../log.ts';
 import { resolveCliManifest } from './manifest.ts';
 import { FORMATS, chooseFormat, render, writeAtomically } from './output.ts';
-import { evalLevels, evalTable, levelRequest, levelSummary, renderLevels, type EvalFlags, type LevelFlags } from './levels.ts';
+import { evalLevels, evalTable, levelRequest, levelSummary, numeric, renderLevels, type EvalFlags, type LevelFlags } from './levels.ts';
 import type { GeneratedLevel } from '../levels/api.ts';
 import { BAKE_DEVICES, bakeCommand, mergeCommand } from './pack/bake.ts';
 import { PackInputError } from './pack/config.ts';
@@ -32,11 +32,6 @@ const OPTION_OF: Record<string, string> = {
 };
 const optionName = (field: string): string => OPTION_OF[field] ?? `--${field}`;
 
-
-/** Numbers stay strings unless they look like numbers, so validation can say `got "abc"`. */
-function numeric(value: string): number | string {
-  return /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(value.trim()) ? Number(value) : value;
-}
 
 interface GenerateFlags {
   model?: string;

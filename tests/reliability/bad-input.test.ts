@@ -19,15 +19,7 @@ import { loadBytes } from '../../src/models/source.ts';
 import { createRuntime } from '../../src/runtime.ts';
 import { FIXTURE_MANIFEST, FIXTURE_MODEL, fixtureManifestJson, levelManifest, tempModelDir } from '../helpers/fixture.ts';
 import { serve } from '../helpers/server.ts';
-
-async function failure(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected a rejection');
-}
+import { failure } from '../helpers/failure.ts';
 
 const huge = 'x'.repeat(1_000_000);
 

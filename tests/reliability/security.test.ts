@@ -11,6 +11,7 @@ import { ModelIntegrityError, ModelLoadError } from '../../src/errors.ts';
 import { createRuntime } from '../../src/runtime.ts';
 import { FIXTURE_MANIFEST, FIXTURE_MODEL, fixtureManifestJson, tempModelDir } from '../helpers/fixture.ts';
 import { serve } from '../helpers/server.ts';
+import { failure } from '../helpers/failure.ts';
 
 const closers: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -18,15 +19,6 @@ afterEach(async () => {
   vi.restoreAllMocks();
   vi.unstubAllGlobals();
 });
-
-async function failure(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('sha256 before any session', () => {
   it('tampered bytes, or a manifest hash that does not match, never reach InferenceSession.create', async () => {

@@ -6,21 +6,13 @@ import { ModelIntegrityError, ModelLoadError } from '../../src/errors.ts';
 import { loadBytes, verifyModelBytes } from '../../src/models/source.ts';
 import { FIXTURE_MODEL, fixtureBytes, fixtureManifestJson, tempModelDir } from '../helpers/fixture.ts';
 import { serve } from '../helpers/server.ts';
+import { failure } from '../helpers/failure.ts';
 
 const entry = fixtureManifestJson().models[0] as { bytes: number; sha256: string };
 const closers: Array<() => Promise<void>> = [];
 afterEach(async () => {
   while (closers.length) await closers.pop()!();
 });
-
-async function failure(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('model bytes are checked before any session exists', () => {
   it('accepts the fixture', async () => {
