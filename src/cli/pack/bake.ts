@@ -58,11 +58,14 @@ function modelsRecord(v: ValidatedPack): Record<string, unknown> {
   return Object.fromEntries(v.models.map((m) => [m.id, { kind: m.kind, version: m.version, sha256: m.sha256, bytes: m.bytes }]));
 }
 
-/** --out checks: its parent exists; if it exists it is a pack folder (or empty), never an arbitrary folder we would replace. */
+/**
+ * --out checks: if it exists it is a pack folder (or empty), never an arbitrary folder we would
+ * replace. Missing parent folders are made (mkdir -p) when the staging folder is created.
+ */
 function checkOut(outArg: string): { out: string; staging: string } {
   const out = resolve(outArg);
   const parent = dirname(out);
-  if (!existsSync(parent) || !statSync(parent).isDirectory()) throw new PackInputError(`--out: directory ${parent} does not exist`);
+  if (existsSync(parent) && !statSync(parent).isDirectory()) throw new PackInputError(`--out: ${parent} is not a directory`);
   if (existsSync(out)) {
     if (!statSync(out).isDirectory()) throw new PackInputError(`--out: ${out} exists and is not a directory`);
     if (readdirSync(out).length > 0 && !isPackFolder(out)) throw new PackInputError(`--out: ${out} is not empty and holds no baked ${PACK_FILE}; refusing to replace it`);
