@@ -178,6 +178,7 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
           guidance: request.guidance,
           sampler: request.sampler,
           eta: request.eta,
+          seamless: model.seamless,
           callback: () => {
             throwIfAborted(opts.signal);
             opts.onProgress?.({ phase: 'sample', step: ++done, steps: totalSteps });

@@ -4,6 +4,7 @@
  */
 import { guidedDenoiser, type DenoiserRun } from './core/guidance.ts';
 import { prepareInpaint, type KnownRegion } from './core/inpainting.ts';
+import { rollingDenoiser } from './core/roll.ts';
 import { createRng } from './core/rng.ts';
 import { samplers, type SamplerName, type StepInfo } from './core/samplers.ts';
 import { timeGrid } from './core/schedule.ts';
@@ -22,6 +23,8 @@ export interface SampleOptions {
   sampler: SamplerName;
   eta: number;
   region?: KnownRegion;
+  /** The model wraps around (tiles): sample on a rolling canvas (core/roll.ts). Not with a region. */
+  seamless?: boolean;
   callback?: (info: StepInfo) => void | Promise<void>;
 }
 
@@ -35,7 +38,7 @@ export async function sampleBatch(run: DenoiserRun, o: SampleOptions): Promise<F
   const noise0 = new Float32Array(b * itemSize);
   rngs.forEach((rng, i) => rng.normals(itemSize, noise0.subarray(i * itemSize, (i + 1) * itemSize)));
   const prepared = o.region ? prepareInpaint(o.region, noise0, shape) : undefined;
-  const denoise = guidedDenoiser(run, {
+  const guided = guidedDenoiser(run, {
     shape,
     labels: o.labels,
     nullClass: o.nullClass,
@@ -43,6 +46,8 @@ export async function sampleBatch(run: DenoiserRun, o: SampleOptions): Promise<F
     mask: prepared?.mask,
     known: prepared?.known,
   });
+  // The known region's mask is fixed in the graph inputs, so only region-free sampling may roll.
+  const denoise = o.seamless && !prepared ? rollingDenoiser(guided, shape) : guided;
   const stepNoise = (): Float32Array => {
     const z = new Float32Array(b * itemSize);
     rngs.forEach((rng, i) => rng.normals(itemSize, z.subarray(i * itemSize, (i + 1) * itemSize)));
