@@ -5,6 +5,9 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
+import type { GameState } from '../../sample-game/src/test-hooks.ts';
+
+export type { GameState };
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const HAVE_BROWSER = existsSync(CHROMIUM);
@@ -41,22 +44,6 @@ export async function startServer(): Promise<{ server: ViteDevServer; origin: st
 
 export async function launch(webgpu: boolean): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...QUIET, ...(webgpu ? WEBGPU : NO_WEBGPU)] });
-}
-
-export interface GameState {
-  scene: string;
-  seed: number;
-  heroX: number | null;
-  cameraX: number | null;
-  columns: number;
-  chunks: Array<{ index: number; start: number; count: number; cached: boolean; source: string }>;
-  backend: string | undefined;
-  hits: number;
-  misses: number;
-  score: number;
-  lives: number;
-  paused: boolean;
-  manifest: string | undefined;
 }
 
 export function state(page: Page): Promise<GameState> {
