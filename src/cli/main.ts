@@ -33,26 +33,13 @@ const OPTION_OF: Record<string, string> = {
 const optionName = (field: string): string => OPTION_OF[field] ?? `--${field}`;
 
 
-interface GenerateFlags {
-  model?: string;
-  class?: string;
-  count?: string;
-  seed?: string;
-  steps?: string;
-  guidance?: string;
-  sampler?: string;
-  eta?: string;
-  width?: string;
-  palette?: string;
-  alphaThreshold?: string;
+/** `generate`'s flags: the level flags (a superset of the sprite/tile ones) plus output and device. */
+interface GenerateFlags extends LevelFlags {
   format?: string;
   out: string;
   manifest?: string;
   device: Device;
   progress: boolean;
-  constraints?: string;
-  ensurePlayable?: boolean;
-  flatStart?: string;
 }
 
 function buildRequest(kind: string, f: GenerateFlags): GenerateRequest {
