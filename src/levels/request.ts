@@ -57,18 +57,22 @@ export interface PinRect {
   tile: number;
 }
 
-export interface NormalizedLevelRequest {
-  kind: 'level';
+/** What a normalized level request and a normalized regenerate share: how the windows are sampled. */
+interface NormalizedSampling {
   model: string;
-  width: number;
   seed: number;
   steps: number;
   guidance: number;
   class: string | null;
   sampler: SamplerName;
   eta: number;
-  constraints: PinRect[];
   ensurePlayable: boolean;
+}
+
+export interface NormalizedLevelRequest extends NormalizedSampling {
+  kind: 'level';
+  width: number;
+  constraints: PinRect[];
   flatStart: number;
 }
 
@@ -89,17 +93,9 @@ export interface RegenerateOptions {
   ensurePlayable?: boolean;
 }
 
-export interface NormalizedRegenerate {
-  model: string;
+export interface NormalizedRegenerate extends NormalizedSampling {
   fromCol: number;
   toCol: number;
-  seed: number;
-  steps: number;
-  guidance: number;
-  class: string | null;
-  sampler: SamplerName;
-  eta: number;
-  ensurePlayable: boolean;
 }
 
 const LEVEL_FIELDS = ['kind', 'model', 'width', 'seed', 'steps', 'guidance', 'class', 'sampler', 'eta', 'constraints', 'ensurePlayable', 'flatStart'] as const;
