@@ -78,6 +78,8 @@ def manifest_entry(cfg, file: Path, state=None):
         "seamless": bool(cfg["net"]["circular"]),
         "card": f"{cfg['id']}.md", "sheet": f"{cfg['id']}.png",
     }
+    if "context" in cfg["runtime"]:
+        entry["context"] = cfg["runtime"]["context"]
     if state:
         entry["training"] = {"steps": state["step"], "minutes": round(state["seconds"] / 60, 1),
                              "machines": state.get("machines", [])}

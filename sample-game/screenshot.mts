@@ -3,14 +3,11 @@
  * (whatever has been trained; missing kinds show placeholder art), run right for a few seconds.
  *   npx tsx sample-game/screenshot.mts [seed]
  */
-import { chromium } from 'playwright-core';
-import { createServer } from 'vite';
+import { launchChromium, startServer } from '../tests/helpers/chromium.ts';
 
 const seed = process.argv[2] ?? '3';
-const server = await createServer({ configFile: 'vite.config.ts', server: { port: 0, host: '127.0.0.1', hmr: false, watch: null }, logLevel: 'error' });
-await server.listen();
-const origin = server.resolvedUrls!.local[0]!.replace(/\/$/, '');
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-features=WebGPU'] });
+const { server, origin } = await startServer();
+const browser = await launchChromium();
 try {
   const page = await browser.newPage({ viewport: { width: 960, height: 640 } });
   page.on('pageerror', (e) => console.error(`pageerror: ${e.message}`));

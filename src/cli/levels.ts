@@ -105,6 +105,7 @@ export interface EvalFlags {
   steps?: string;
   guidance?: string;
   sampler?: string;
+  eta?: string;
   data?: string;
   json?: boolean;
   progress: boolean;
@@ -122,6 +123,9 @@ export interface EvalReport {
   steps: number;
   guidance: number;
   sampler: string;
+  eta: number;
+  /** Known columns per outpainting window (the rest of each window is new). */
+  context: number;
   /** The class every level was asked for; null = each level draws one from its seed. */
   class: string | null;
   playable_raw: number;
@@ -158,6 +162,7 @@ export async function evalLevels(runtime: Runtime, f: EvalFlags, report: (line: 
   if (f.steps !== undefined) base.steps = numeric(f.steps) as number;
   if (f.guidance !== undefined) base.guidance = numeric(f.guidance) as number;
   if (f.sampler !== undefined) base.sampler = f.sampler as LevelRequest['sampler'];
+  if (f.eta !== undefined) base.eta = numeric(f.eta) as number;
   const request = await runtime.validateLevel(base);
   const legend = (await runtime.manifest()).models.find((m) => m.id === request.model)!.tiles!;
   if (legend.map((t) => t.char).join('') !== SMB_LEGEND.map((t) => t.char).join('')) {
@@ -202,6 +207,8 @@ export async function evalLevels(runtime: Runtime, f: EvalFlags, report: (line: 
     steps: request.steps,
     guidance: request.guidance,
     sampler: request.sampler,
+    eta: request.eta,
+    context: meta[0]?.window.context ?? Number.NaN,
     class: request.class,
     // A level ensurePlayable gave up on counts as unplayable in both figures.
     playable_raw: round(meta.filter((m) => m.playableRaw).length / count),
@@ -234,7 +241,7 @@ export function evalTable(r: EvalReport): string {
     ['repairs_per_level', String(r.repairs_per_level), '', null],
   ];
   const lines = [
-    `eval levels: ${r.count} levels of ${r.width} columns, seeds ${r.seed}..${r.seed + r.count - 1}, ${r.model} ${r.version} on ${r.device}, ${r.steps} steps, guidance ${r.guidance}, ${r.sampler}, class ${r.class ?? 'from each seed'}`,
+    `eval levels: ${r.count} levels of ${r.width} columns, seeds ${r.seed}..${r.seed + r.count - 1}, ${r.model} ${r.version} on ${r.device}, ${r.steps} steps, guidance ${r.guidance}, ${r.sampler} (eta ${r.eta}), context ${r.context} columns, class ${r.class ?? 'from each seed'}`,
     '',
     `${'metric'.padEnd(20)}${'value'.padStart(10)}  target`,
     ...rows.map(([name, value, target, met]) => `${name.padEnd(20)}${value.padStart(10)}  ${target}${met === null ? '' : met ? '  ok' : '  MISSED'}`),

@@ -189,6 +189,7 @@ export function buildProgram(): Command {
     .option('--steps <k>', 'sampler steps (default from the manifest)')
     .option('--guidance <g>', 'classifier-free guidance scale (default from the manifest)')
     .addOption(new Option('--sampler <name>', 'sampler').choices(SAMPLERS))
+    .option('--eta <eta>', 'DDIM stochasticity 0..1 (default 0)')
     .option('--model <id>', 'level model id (default: the first level model)')
     .option('--class <name>', 'class for every level (level-smb: smb or smb2-japan; default: drawn from each seed)')
     .option('--data <dir>', 'VGLC training data folder (default: ../shared/data beside the package)')

@@ -54,6 +54,9 @@ export interface LevelApiDeps {
 const LABEL_STREAM_SALT = 0x6c616265;
 const now = (): number => globalThis.performance?.now() ?? Date.now();
 
+/** Known columns per outpainting window: the manifest's, else the outpainter's default. */
+const windowContext = (model: ModelEntry): number => model.context ?? defaultContext(model.layout.width);
+
 function labelFor(model: ModelEntry, cls: string | null, seed: number): number {
   if (cls !== null) return model.classes.indexOf(cls);
   if (model.classes.length === 0) return model.nullClass;
@@ -116,7 +119,7 @@ export function createLevelApi(deps: LevelApiDeps): LevelApi {
         const out = await body({
           sample: windowSampler(session.run, model, settings, label, onStep),
           window,
-          context: defaultContext(window),
+          context: windowContext(model),
           ensurePlayable,
           label,
           class: cls,
@@ -147,7 +150,7 @@ export function createLevelApi(deps: LevelApiDeps): LevelApi {
       const rows = model.layout.height;
       const pins = requestPins(request, rows, legend);
       const label = labelFor(model, request.class, request.seed);
-      const planned = planWindows(0, request.width, request.width, { window: model.layout.width }).length;
+      const planned = planWindows(0, request.width, request.width, { window: model.layout.width, context: windowContext(model) }).length;
       const out = await run(model, baseUrl, request, label, request.class, request.ensurePlayable, planned, opts, (o) =>
         buildLevel(rows, request.width, legend, pins, request.seed, o),
       );
@@ -177,7 +180,7 @@ export function createLevelApi(deps: LevelApiDeps): LevelApi {
       const keepLabel = given && given.model === model.id && (raw as { class?: unknown }).class === undefined;
       const label = keepLabel ? given.metadata.label : labelFor(model, options.class, options.seed);
       const cls = keepLabel ? given.metadata.class : options.class;
-      const planned = planWindows(options.fromCol, options.toCol, grid.cols, { window: model.layout.width }).length;
+      const planned = planWindows(options.fromCol, options.toCol, grid.cols, { window: model.layout.width, context: windowContext(model) }).length;
       const out = await run(model, baseUrl, options, label, cls, options.ensurePlayable, planned, opts, (o) =>
         regenerateRegion(grid, options.fromCol, options.toCol, options.seed, o),
       );

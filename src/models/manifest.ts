@@ -57,6 +57,8 @@ const modelEntry = z
     steps: range(1).refine((r) => Number.isInteger(r.default) && r.max <= 1000, { message: 'needs integer default and max <= 1000' }),
     guidance: range(0),
     seamless: z.boolean(),
+    /** Level models: known columns at the left of each outpainting window; fewer means fewer windows per level. Default: half the window, at most 16. */
+    context: z.number().int().positive().optional(),
     card: z.string().nullable().optional(),
     sheet: z.string().nullable().optional(),
     /** Written by models/export.py for information (training steps, minutes, machines); unused at runtime. */
@@ -73,6 +75,8 @@ const modelEntry = z
       if (!m.tiles || m.tiles.length < 2) ctx.addIssue({ code: 'custom', path: ['tiles'], message: 'a level model needs a legend of at least 2 tiles' });
       else if (new Set(m.tiles.map((t) => t.char)).size !== m.tiles.length) ctx.addIssue({ code: 'custom', path: ['tiles'], message: 'tile chars must be unique' });
     } else if (m.tiles !== null) ctx.addIssue({ code: 'custom', path: ['tiles'], message: `must be null for kind ${m.kind}` });
+    if (m.context !== undefined && (m.kind !== 'level' || m.context >= m.layout.width))
+      ctx.addIssue({ code: 'custom', path: ['context'], message: m.kind === 'level' ? `must be smaller than the window width (${m.layout.width})` : `only applies to level models` });
     if (channels !== undefined && m.layout.channels !== channels)
       ctx.addIssue({ code: 'custom', path: ['layout', 'channels'], message: `must be ${channels} for kind ${m.kind}` });
   });

@@ -3,28 +3,12 @@
  * the worker generates on wasm and on WebGPU (SwiftShader, on the CPU) from the same seed and the
  * outputs are compared; IndexedDB still holds the result after a reload.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { createServer, type ViteDevServer } from 'vite';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import type { ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WEBGPU, browserForTests, launchChromium, startServer } from '../helpers/chromium.ts';
 import type { WorkerRun } from './harness.ts';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const HAVE_BROWSER = existsSync(CHROMIUM);
-// Under CI a missing browser is a failure, not a skip.
-if (!HAVE_BROWSER && process.env.CI === 'true') throw new Error(`CI=true but no browser at ${CHROMIUM}: install Debian's chromium (see .ci/run)`);
-
-/** Flags from DESIGN.md: quiet, no sandbox (root in containers), WebGPU through SwiftShader. */
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-sync',
-  '--enable-unsafe-webgpu',
-  '--use-webgpu-adapter=swiftshader',
-  '--enable-features=Vulkan',
-];
 
 type Harness = {
   viaWorker(device: string, request: object, cacheName: string | false): Promise<WorkerRun>;
@@ -35,7 +19,7 @@ type Harness = {
 };
 declare const harness: Harness;
 
-describe.skipIf(!HAVE_BROWSER)('in Chromium', () => {
+describe.skipIf(!browserForTests())('in Chromium', () => {
   let server: ViteDevServer;
   let browser: Browser;
   let page: Page;
@@ -48,10 +32,10 @@ describe.skipIf(!HAVE_BROWSER)('in Chromium', () => {
   }
 
   beforeAll(async () => {
-    server = await createServer({ configFile: 'vite.config.ts', server: { port: 0, host: '127.0.0.1' }, logLevel: 'error' });
-    await server.listen();
-    url = `${server.resolvedUrls!.local[0]}tests/e2e/harness.html`;
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    const started = await startServer();
+    server = started.server;
+    url = `${started.origin}/tests/e2e/harness.html`;
+    browser = await launchChromium(WEBGPU);
     page = await (await browser.newContext()).newPage();
     page.on('pageerror', (e) => pageErrors.push(e.message));
     await open();

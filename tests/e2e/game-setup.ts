@@ -3,20 +3,14 @@
  * downloaded browser), and the manifest the game is pointed at.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { createServer, type ViteDevServer } from 'vite';
+import type { Browser, Page } from 'playwright-core';
+import { NO_WEBGPU, WEBGPU, browserForTests, launchChromium, startServer } from '../helpers/chromium.ts';
 import type { GameState } from '../../sample-game/src/test-hooks.ts';
 
 export type { GameState };
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const HAVE_BROWSER = existsSync(CHROMIUM);
-if (!HAVE_BROWSER && process.env.CI === 'true') throw new Error(`CI=true but no browser at ${CHROMIUM}: install Debian's chromium (see .ci/run)`);
-
-const QUIET = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'];
-/** WebGPU on the CPU through SwiftShader (DESIGN.md); without these flags headless Chromium has no adapter. */
-export const WEBGPU = ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader', '--enable-features=Vulkan'];
-export const NO_WEBGPU = ['--disable-features=WebGPU'];
+export const HAVE_BROWSER = browserForTests();
+export { startServer };
 
 type Entry = { id: string; kind: string; file: string };
 
@@ -35,15 +29,8 @@ export function gameManifest(): string {
   return '/test-results/game-manifest.json';
 }
 
-export async function startServer(): Promise<{ server: ViteDevServer; origin: string }> {
-  // No file watching or HMR: an edit elsewhere in the repository mid-test would reload the page.
-  const server = await createServer({ configFile: 'vite.config.ts', server: { port: 0, host: '127.0.0.1', hmr: false, watch: null }, logLevel: 'error' });
-  await server.listen();
-  return { server, origin: server.resolvedUrls!.local[0]!.replace(/\/$/, '') };
-}
-
-export async function launch(webgpu: boolean): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...QUIET, ...(webgpu ? WEBGPU : NO_WEBGPU)] });
+export function launch(webgpu: boolean): Promise<Browser> {
+  return launchChromium(webgpu ? WEBGPU : NO_WEBGPU);
 }
 
 export function state(page: Page): Promise<GameState> {

@@ -6,20 +6,17 @@
  * runs as written. Generation runs on wasm with the tiny fixture models (tests/fixtures/plugin).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { readFileSync, rmSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
 import { createServer, type Plugin, type ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const HAVE_BROWSER = existsSync(CHROMIUM);
-if (!HAVE_BROWSER && process.env.CI === 'true') throw new Error(`CI=true but no browser at ${CHROMIUM}: install Debian's chromium (see .ci/run)`);
+import { browserForTests, launchChromium } from '../helpers/chromium.ts';
 
 /**
- * The browser suite's flags minus WebGPU: without an adapter, device 'auto' (the README example)
- * falls back to wasm at once instead of running on SwiftShader's slow WebGPU.
+ * No WebGPU flags: without an adapter, device 'auto' (the README example) falls back to wasm at
+ * once instead of running on SwiftShader's slow WebGPU.
  */
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--enable-unsafe-swiftshader'];
+const CHROMIUM_ARGS = ['--enable-unsafe-swiftshader'];
 
 const PACK_OUT = 'test-results/plugin-pack';
 const README_SNIPPET = 'tests/e2e/plugin/readme-game.ts';
@@ -39,7 +36,7 @@ type PageApi = Record<'inspect' | 'runtimeInvalid' | 'cancelOnShutdown' | 'destr
 type Win = { plugin: PageApi };
 declare const window: Win & { game: any };
 
-describe.skipIf(!HAVE_BROWSER)('Phaser plugin in Chromium', () => {
+describe.skipIf(!browserForTests())('Phaser plugin in Chromium', () => {
   let server: ViteDevServer;
   let browser: Browser;
   let page: Page;
@@ -66,7 +63,7 @@ describe.skipIf(!HAVE_BROWSER)('Phaser plugin in Chromium', () => {
     });
     await server.listen();
     base = server.resolvedUrls!.local[0]!;
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    browser = await launchChromium(CHROMIUM_ARGS);
     page = await (await browser.newContext()).newPage();
     page.on('pageerror', (e) => pageErrors.push(e.message));
   });

@@ -5,13 +5,15 @@
  * check the pipeline, not the model's quality.
  */
 import * as Comlink from 'comlink';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { memoryStore } from '../../src/cache/stores.ts';
 import { createCache } from '../../src/cache/cache.ts';
 import { AbortError, InvalidRequestError } from '../../src/errors.ts';
 import { toVglc } from '../../src/levels/export.ts';
+import type { LevelMetadata } from '../../src/levels/generate.ts';
+import { defaultContext, planWindows } from '../../src/levels/outpaint.ts';
 import { TILE, tileAt } from '../../src/levels/legend.ts';
 import { checkPlayability } from '../../src/levels/playability.ts';
 import { findBrokenStructures } from '../../src/levels/structure.ts';
@@ -28,6 +30,9 @@ const same = (a: Uint8Array, b: Uint8Array): boolean => Buffer.from(a).equals(Bu
 
 describe.skipIf(!HAVE_MODEL)('level-smb through runtime.level', () => {
   const runtime = createRuntime({ manifest: MANIFEST, cache: false });
+  // The shipped model's known columns per window: the manifest's, else the outpainter's default.
+  const shipped = HAVE_MODEL ? (JSON.parse(readFileSync(MANIFEST, 'utf8')) as { models: Array<{ id: string; context?: number }> }).models.find((m) => m.id === 'level-smb') : undefined;
+  const runtimeContext = shipped?.context ?? defaultContext(32);
   afterAll(() => runtime.dispose());
 
   it.each([16, 75])('a %i-column level has exactly that many columns in the training legend', async (width) => {
@@ -36,7 +41,7 @@ describe.skipIf(!HAVE_MODEL)('level-smb through runtime.level', () => {
     const lines = toVglc(r.grid).trimEnd().split('\n');
     expect(lines).toHaveLength(14);
     expect(lines.every((l) => l.length === width && /^[-XS?QE<>[\]oBb]+$/.test(l))).toBe(true);
-    expect(r.metadata).toMatchObject({ seed: 3, window: { width: 32, context: 16 } });
+    expect(r.metadata).toMatchObject({ seed: 3, window: { width: 32, context: runtimeContext } });
     expect(r.metadata.timings.totalMs).toBeGreaterThan(0);
   });
 
@@ -169,6 +174,30 @@ describe('level requests: bad input is a named error naming the field; nothing i
     await expect(runtime.regenerate(short, { fromCol: 0, toCol: 4 })).rejects.toThrow(/^level: has 14 rows; model tiny-level makes 16$/);
     const bad = { ...base.grid, cells: base.grid.cells.slice().fill(7) };
     await expect(runtime.regenerate(bad, { fromCol: 0, toCol: 4 })).rejects.toThrow(/^level: tile id 7 at row 0, column 0 is not in the legend \(0\.\.3\)$/);
+  });
+});
+
+describe('known columns per outpainting window', () => {
+  it('the manifest\'s context sets them: fewer known columns, fewer windows for the same width', async () => {
+    const width = 100;
+    const meta = [];
+    for (const context of [undefined, 2]) {
+      const { manifest } = tempModelDir((m) => {
+        levelManifest(m);
+        if (context !== undefined) m.models[0]!.context = context;
+      });
+      const runtime = createRuntime({ manifest, cache: false });
+      try {
+        meta.push((await runtime.level({ width, seed: 4, steps: 1 })).metadata);
+      } finally {
+        await runtime.dispose();
+      }
+    }
+    const [byDefault, narrow] = meta as [LevelMetadata, LevelMetadata];
+    expect(byDefault.window.context).toBe(defaultContext(byDefault.window.width));
+    expect(narrow.window.context).toBe(2);
+    expect(narrow.windows).toBe(planWindows(0, width, width, { window: narrow.window.width, context: 2 }).length);
+    expect(narrow.windows).toBeLessThan(byDefault.windows);
   });
 });
 

@@ -50,6 +50,8 @@ describe('manifest schema', () => {
     ['duplicate ids', (m) => m.models.push({ ...model(m) }), /models\[1\]\.id: duplicate id "tiny"/],
     ['level without legend', (m) => { levelManifest(m); model(m).tiles = null; }, /models\[0\]\.tiles/],
     ['wrong denoiser output', (m) => ((model(m).denoiser as { output: string }).output = 'eps'), /models\[0\]\.denoiser\.output/],
+    ['level context as wide as the window', (m) => { levelManifest(m); model(m).context = (model(m).layout as { width: number }).width; }, /models\[0\]\.context: must be smaller than the window width/],
+    ['context on a sprite model', (m) => (model(m).context = 4), /models\[0\]\.context: only applies to level models/],
     ['negative bytes', (m) => (model(m).bytes = -5), /models\[0\]\.bytes/],
   ];
 
