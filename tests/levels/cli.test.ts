@@ -80,10 +80,11 @@ describe.skipIf(!HAVE_MODEL)('asset-diffusion generate level', () => {
 
 describe.skipIf(!HAVE_MODEL)('asset-diffusion eval levels', () => {
   it('--json prints one object with the harness figures and the settings', async () => {
-    const r = await cli(['eval', 'levels', '--count', '2', '--width', '32', '--seed', '3', '--steps', '1', '--json', '--no-progress']);
+    const r = await cli(['eval', 'levels', '--count', '2', '--width', '32', '--seed', '3', '--steps', '1', '--eta', '0.5', '--json', '--no-progress']);
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout);
-    expect(report).toMatchObject({ model: 'level-smb', count: 2, width: 32, seed: 3, steps: 1, training_levels: 37 });
+    expect(report).toMatchObject({ model: 'level-smb', count: 2, width: 32, seed: 3, steps: 1, eta: 0.5, training_levels: 37 });
+    expect(report.context).toBeGreaterThan(0);
     for (const key of ['playable_raw', 'playable', 'novelty', 'kl', 'kl_baseline', 'broken_structures', 'ms_per_level']) {
       expect(typeof report[key]).toBe('number');
     }
@@ -99,6 +100,8 @@ describe.skipIf(!HAVE_MODEL)('asset-diffusion eval levels', () => {
     expect(r.stderr).toMatch(/eval levels: 1\/1 levels/);
     const bad = await cli(['eval', 'levels', '--count', '1', '--data', '/nonexistent']);
     expect(bad.code).toBe(2);
+    const eta = await cli(['eval', 'levels', '--count', '1', '--eta', '2']);
+    expect([eta.code, eta.stderr.trim()]).toEqual([2, "asset-diffusion: --eta: must be a number from 0 to 1 (got 2)"]);
     expect(bad.stderr.trim()).toMatch(/^asset-diffusion: --data: \/nonexistent\/vglc\/Super Mario Bros\/Processed not found/);
   });
 });
