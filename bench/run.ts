@@ -31,8 +31,9 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 const round = (v: number): number => Math.round(v * 10) / 10;
 
 async function measure(backend: string, where: string, g: Generator, runs: number, width: number, log: (s: string) => void): Promise<Row> {
-  // Warm-up: create every session before the clock matters.
-  await g.level(16, 0);
+  // Warm-up: create every session, and let the wasm engine tier up on a full-size level, before
+  // the clock matters (the first level on a fresh page was up to 30% slower than the rest).
+  await g.level(width, 0);
   await g.image('sprite', 0);
   await g.image('tile', 0);
   const levels: Timing[] = [];
@@ -70,13 +71,13 @@ function nodeGenerator(device: 'auto' | 'wasm'): Generator & { dispose(): Promis
   };
 }
 
-async function inChromium(runs: number, width: number, log: (s: string) => void): Promise<Row> {
+async function inChromium(runs: number, width: number, threads: number | undefined, log: (s: string) => void): Promise<Row> {
   const { server, origin } = await startServer();
   const browser = await launchChromium();
   try {
     const page = await browser.newPage();
     page.on('pageerror', (e) => log(`pageerror: ${e.message}`));
-    await page.goto(`${origin}/bench/`);
+    await page.goto(`${origin}/bench/${threads ? `?threads=${threads}` : ''}`);
     await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready', null, { timeout: 120_000 });
     type Page = { bench: Generator & { where(): string } };
     const g: Generator = {
@@ -96,9 +97,10 @@ const program = new Command('bench')
   .option('--runs <n>', 'generations per figure', '5')
   .option('--width <w>', 'level width in columns', '200')
   .option('--no-browser', 'skip headless Chromium')
+  .option('--threads <n>', 'wasm threads in Chromium (default: one per core, up to 4)')
   .option('--json', 'print one JSON object')
   .parse();
-const opts = program.opts<{ runs: string; width: string; browser: boolean; json?: boolean }>();
+const opts = program.opts<{ runs: string; width: string; browser: boolean; threads?: string; json?: boolean }>();
 const runs = Math.max(1, Number.parseInt(opts.runs, 10) || 5);
 const width = Number.parseInt(opts.width, 10) || 200;
 const log = (s: string): void => console.error(s);
@@ -115,7 +117,7 @@ for (const [backend, device, where] of [
     await g.dispose();
   }
 }
-if (opts.browser && HAVE_BROWSER) rows.push(await inChromium(runs, width, log));
+if (opts.browser && HAVE_BROWSER) rows.push(await inChromium(runs, width, opts.threads ? Number.parseInt(opts.threads, 10) : undefined, log));
 else log(opts.browser ? 'no Chromium at /usr/bin/chromium (set CHROMIUM_PATH): browser row skipped' : 'browser row skipped (--no-browser)');
 
 const target = 1000;
