@@ -14,7 +14,7 @@ import type { JobQueue } from '../queue.ts';
 import type { GenerateOptions, Progress } from '../runtime.ts';
 import { sampleBatch } from '../sample.ts';
 import { buildLevel, regenerateRegion, type LevelMetadata, type PipelineOptions } from './generate.ts';
-import { defaultContext, planWindows, type WindowSampler } from './outpaint.ts';
+import { defaultContext, planWindows, type FillOptions, type WindowSampler } from './outpaint.ts';
 import {
   canonicalLevelRequest, normalizeLevelRequest, normalizeRegenerate, requestPins,
   type LevelRequest, type NormalizedLevelRequest, type NormalizedRegenerate, type RegenerateOptions,
@@ -54,8 +54,8 @@ export interface LevelApiDeps {
 const LABEL_STREAM_SALT = 0x6c616265;
 const now = (): number => globalThis.performance?.now() ?? Date.now();
 
-/** Known columns per outpainting window: the manifest's, else the outpainter's default. */
-const windowContext = (model: ModelEntry): number => model.context ?? defaultContext(model.layout.width);
+/** How a model's windows tile a level: its width, and known columns per window (the manifest's, else the outpainter's default). */
+const fillOptions = (model: ModelEntry): FillOptions => ({ window: model.layout.width, context: model.context ?? defaultContext(model.layout.width) });
 
 function labelFor(model: ModelEntry, cls: string | null, seed: number): number {
   if (cls !== null) return model.classes.indexOf(cls);
@@ -115,11 +115,9 @@ export function createLevelApi(deps: LevelApiDeps): LevelApi {
           total = Math.max(total, ++done);
           opts.onProgress?.({ phase: 'sample', step: done, steps: total });
         };
-        const window = model.layout.width;
         const out = await body({
           sample: windowSampler(session.run, model, settings, label, onStep),
-          window,
-          context: windowContext(model),
+          ...fillOptions(model),
           ensurePlayable,
           label,
           class: cls,
@@ -150,7 +148,7 @@ export function createLevelApi(deps: LevelApiDeps): LevelApi {
       const rows = model.layout.height;
       const pins = requestPins(request, rows, legend);
       const label = labelFor(model, request.class, request.seed);
-      const planned = planWindows(0, request.width, request.width, { window: model.layout.width, context: windowContext(model) }).length;
+      const planned = planWindows(0, request.width, request.width, fillOptions(model)).length;
       const out = await run(model, baseUrl, request, label, request.class, request.ensurePlayable, planned, opts, (o) =>
         buildLevel(rows, request.width, legend, pins, request.seed, o),
       );
@@ -180,7 +178,7 @@ export function createLevelApi(deps: LevelApiDeps): LevelApi {
       const keepLabel = given && given.model === model.id && (raw as { class?: unknown }).class === undefined;
       const label = keepLabel ? given.metadata.label : labelFor(model, options.class, options.seed);
       const cls = keepLabel ? given.metadata.class : options.class;
-      const planned = planWindows(options.fromCol, options.toCol, grid.cols, { window: model.layout.width, context: windowContext(model) }).length;
+      const planned = planWindows(options.fromCol, options.toCol, grid.cols, fillOptions(model)).length;
       const out = await run(model, baseUrl, options, label, cls, options.ensurePlayable, planned, opts, (o) =>
         regenerateRegion(grid, options.fromCol, options.toCol, options.seed, o),
       );
