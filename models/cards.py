@@ -23,6 +23,14 @@ DATA_TEXT = {
     "level": ("VGLC `Super Mario Bros/Processed` and `Super Mario Bros 2 (Japan)/Processed` "
               "(github.com/TheVGLC/TheVGLC, commit 0e86a8f3)", False),
 }
+PARAM_TEXT = {
+    "velocity": "velocity-predicting UNet (the graph returns x0 = x − t·v)",
+    "palette": ("UNet predicting per-pixel logits over a palette of {colours} colours learned from the "
+                "data by k-means, plus transparent (cross-entropy; the graph returns x0 = Σ softmax·colour, "
+                "the posterior mean in RGBA)"),
+    "categorical": ("UNet predicting per-cell logits over the legend (cross-entropy; the graph returns "
+                    "x0 = 2·softmax − 1)"),
+}
 DCSS_CAVEAT = ("Licence: the DCSS licence file says \"The majority of Crawl's tiles and artwork are "
                "released under the CC0 license ... the licensing situation may be complex, especially "
                "for older pieces\"; per-tile detail is at github.com/crawl/tiles. Check a tile's "
@@ -109,9 +117,8 @@ def write_card(cfg):
                                 [[i, f"`{t['char']}`", t["name"], t["solid"]] for i, t in enumerate(entry["tiles"])])]
     lines += [
         "", "## Model",
-        f"- Rectified flow (alpha = 1 − t, sigma = t), " + (
-            "UNet predicting per-cell logits over the legend (cross-entropy; the graph returns x0 = 2·softmax − 1)"
-            if cfg.get("param") == "categorical" else "velocity-predicting UNet (the graph returns x0 = x − t·v)")
+        f"- Rectified flow (alpha = 1 − t, sigma = t), " + PARAM_TEXT[cfg.get("param", "velocity")].format(
+            colours=cfg.get("palette"))
         + f"; contract in docs/MODEL-CONTRACT.md. Inputs `x, t, label, mask, known`; tensor {list(shape)}.",
         f"- UNet: base {n['base']} channels, multipliers {n['mults']}, {n['blocks']} ResBlock(s) per level, "
         f"attention at {['yes' if a else 'no' for a in n['attn']]}, space-to-depth {n['patch']}×{n['patch']}, "

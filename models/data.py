@@ -31,6 +31,8 @@ SPRITE_CLASSES = {
     "book": ["item/book"],
 }
 
+MONSTER_GROUPS = ["animal", "humanoid", "undead", "demon", "dragon", "amorphous", "plant"]
+
 TILE_CLASSES = {
     "floor": ["dngn/floor"],
     "wall": ["dngn/wall"],
@@ -93,6 +95,24 @@ def load_sprites(root: Path):
         counts[name] = n
     x = torch.from_numpy(np.stack(xs)).permute(0, 3, 1, 2).contiguous()
     return x, torch.tensor(labels), {"counts": counts, "skipped": skipped}
+
+
+def learn_palette(x: torch.Tensor, colours: int, iterations: int = 20, seed: int = 0) -> torch.Tensor:
+    """A [colours + 1, 4] palette for RGBA sprites: entry 0 is transparent (as load_sprites encodes
+    it), the rest are k-means centres of the opaque pixels (Lloyd's algorithm, seeded, so the same
+    data always gives the same palette)."""
+    pixels = x.permute(0, 2, 3, 1).reshape(-1, x.shape[1])
+    opaque = pixels[pixels[:, 3] > 0]
+    g = torch.Generator().manual_seed(seed)
+    centres = opaque[torch.randperm(len(opaque), generator=g)[:colours]].clone()
+    for _ in range(iterations):
+        nearest = torch.cdist(opaque, centres).argmin(1)
+        for k in range(colours):
+            members = opaque[nearest == k]
+            if len(members):
+                centres[k] = members.mean(0)
+    transparent = torch.tensor([[0.0, 0.0, 0.0, -1.0]])
+    return torch.cat([transparent, centres])
 
 
 def load_tiles(root: Path):

@@ -28,17 +28,26 @@ class Denoiser(nn.Module):
     "categorical" (one-hot tile grids): per-cell logits over the legend, trained with cross-entropy,
     and x0 = 2 softmax - 1 is the posterior mean E[x0 | x_t] the samplers need (Dieleman et al.
     2022, CDCD): far better conditioned than regressing 13 one-hot channels with MSE, which left
-    speckle in the first level model."""
+    speckle in the first level model.
+    "palette" (sprites): the same idea for colours. The data is snapped to a palette learned from
+    it (`palette` buffer, [K, C], entry 0 transparent); the net gives per-pixel logits over the
+    palette, trained with cross-entropy, and x0 = sum_k softmax_k colour_k is the posterior mean in
+    colour space. Velocity MSE on RGBA left monster interiors speckled; this asks the net which
+    colour a pixel is, not what shade to average to."""
 
-    def __init__(self, net: nn.Module, param: str = "velocity"):
+    def __init__(self, net: nn.Module, param: str = "velocity", palette_shape=None):
         super().__init__()
         self.net = net
         self.param = param
+        if param == "palette":
+            self.register_buffer("palette", torch.zeros(palette_shape))
 
     def forward(self, x, t, label, mask, known):
         out = self.net(torch.cat([x, mask, known * mask], dim=1), t, label)
         if self.param == "categorical":
             return 2 * torch.softmax(out, dim=1) - 1
+        if self.param == "palette":  # a 1x1 conv is the colour lookup: [B, K, H, W] -> [B, C, H, W]
+            return nn.functional.conv2d(torch.softmax(out, dim=1), self.palette.t()[:, :, None, None])
         return x - t.view(-1, 1, 1, 1) * out
 
 
@@ -56,11 +65,17 @@ def flow_loss(denoiser: Denoiser, x0, label, mask):
     xt = alpha(tb) * x0 + sigma(tb) * eps
     out = denoiser.net(torch.cat([xt, mask, x0 * mask], dim=1), t, label)
     unknown = 1.0 - mask[:, 0]
-    if denoiser.param == "categorical":
-        ce = nn.functional.cross_entropy(out, x0.argmax(1), reduction="none")
+    if denoiser.param in ("categorical", "palette"):
+        target = x0.argmax(1) if denoiser.param == "categorical" else palette_index(x0, denoiser.palette)
+        ce = nn.functional.cross_entropy(out, target, reduction="none")
         return (ce * unknown).sum() / unknown.sum().clamp(min=1.0)
     weight = unknown.unsqueeze(1).expand_as(x0)
     return ((out - (eps - x0)) ** 2 * weight).sum() / weight.sum().clamp(min=1.0)
+
+
+def palette_index(x, palette):
+    """[B, C, H, W] colours -> [B, H, W] index of the nearest palette entry."""
+    return ((x.permute(0, 2, 3, 1).unsqueeze(-2) - palette) ** 2).sum(-1).argmin(-1)
 
 
 def random_masks(kind: str, n: int, h: int, w: int, generator=None):

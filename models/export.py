@@ -61,7 +61,7 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def manifest_entry(cfg, file: Path, state=None):
+def manifest_entry(cfg, file: Path, state=None, denoiser=None):
     c, h, w = nets.layout(cfg)
     names = data.class_names(cfg["kind"])
     entry = {
@@ -78,6 +78,8 @@ def manifest_entry(cfg, file: Path, state=None):
         "seamless": bool(cfg["net"]["circular"]),
         "card": f"{cfg['id']}.md", "sheet": f"{cfg['id']}.png",
     }
+    if cfg.get("param") == "palette":  # RGBA8, so the runtime can snap decoded sprites to it
+        entry["palette"] = ((denoiser.palette.clamp(-1, 1) + 1) * 127.5).round().int().tolist()
     if "context" in cfg["runtime"]:
         entry["context"] = cfg["runtime"]["context"]
     if state:
@@ -156,6 +158,10 @@ def random_fixture_model(cfg):
     with torch.no_grad():
         for p in denoiser.parameters():
             p.add_(torch.randn_like(p) * 0.05)
+        if cfg.get("param") == "palette":  # like a learned one: transparent first, then opaque colours
+            denoiser.palette.uniform_(-1, 1)
+            denoiser.palette[:, 3] = 1
+            denoiser.palette[0] = torch.tensor([0.0, 0.0, 0.0, -1.0])
     return denoiser
 
 
@@ -165,7 +171,7 @@ def write_fixture(cfg, denoiser, out: Path):
     out.mkdir(parents=True, exist_ok=True)
     model_path = out / "tiny.onnx"
     export_onnx(denoiser, nets.layout(cfg), model_path)
-    entry = manifest_entry(cfg, model_path)
+    entry = manifest_entry(cfg, model_path, denoiser=denoiser)
     entry.update({"card": None, "sheet": None})
     (out / "manifest.json").write_text(json.dumps({"schemaVersion": 1, "models": [entry]}, indent=2) + "\n")
 
@@ -216,7 +222,7 @@ def export_model(cfg, sheet: bool):
     ckpt = load_checkpoint(cfg, denoiser)
     path = HERE / f"{cfg['id']}.onnx"
     export_onnx(denoiser, nets.layout(cfg), path)
-    write_manifest(HERE / "manifest.json", manifest_entry(cfg, path, ckpt))
+    write_manifest(HERE / "manifest.json", manifest_entry(cfg, path, ckpt, denoiser))
     if sheet:
         sample_sheet(cfg, denoiser, HERE / f"{cfg['id']}.png")
     print(f"exported {path} ({path.stat().st_size / 1e6:.2f} MB) from step {ckpt['step']}")

@@ -6,7 +6,8 @@
 `train` fits a small CNN on 80% of the real art (stratified, fixed seed) and reports held-out
 accuracy: it is the judge, so it must be good at real art first. `eval` reads the PNG sheets the
 runtime wrote (DIR/<class>.png, a grid of cells, transparent or empty cells skipped) and reports
-class adherence, near-copies, a feature-space Frechet distance and, for tiles, the seam ratio.
+class adherence, near-copies, a feature-space Frechet distance and, for sprites, speckle (against
+the held-out real art), for tiles, the seam ratio.
 """
 import argparse
 import json
@@ -144,6 +145,19 @@ def seam_ratio(x):
     return float(wrap / inner)
 
 
+def speckle(x, tau=0.1):
+    """Share of interior opaque pixels (all four neighbours opaque) whose RGB differs from every
+    neighbour by more than tau (L2 in [-1, 1] units, ~13/255 at 0.1): the by-eye "speckle" as a
+    number. Real art has some (highlights, dithering); noisy generated interiors have far more."""
+    rgb, opaque = x[:, :3], x[:, 3] > 0
+    centre = rgb[:, :, 1:-1, 1:-1]
+    near = [rgb[:, :, :-2, 1:-1], rgb[:, :, 2:, 1:-1], rgb[:, :, 1:-1, :-2], rgb[:, :, 1:-1, 2:]]
+    closest = torch.stack([(centre - n).pow(2).sum(1).sqrt() for n in near]).min(0).values
+    inner = (opaque[:, 1:-1, 1:-1] & opaque[:, :-2, 1:-1] & opaque[:, 2:, 1:-1]
+             & opaque[:, 1:-1, :-2] & opaque[:, 1:-1, 2:])
+    return float(((closest > tau) & inner).sum() / inner.sum().clamp(min=1))
+
+
 @torch.no_grad()
 def evaluate(kind, root, generated: Path, count: int):
     names = data.class_names(kind)
@@ -180,6 +194,13 @@ def evaluate(kind, root, generated: Path, count: int):
         "frechet_features": round(frechet(feats(gen), feats(real[te])), 3),
         "frechet_features_real_train_vs_held_out": round(frechet(feats(real[tr]), feats(real[te])), 3),
     }
+    if kind == "sprite":
+        monsters = [names.index(n) for n in data.MONSTER_GROUPS]
+        is_monster = lambda lab: torch.isin(lab, torch.tensor(monsters))
+        result["speckle_monsters"] = round(speckle(gen[is_monster(gen_labels)]), 4)
+        result["speckle_monsters_real_held_out"] = round(speckle(real[te][is_monster(labels[te])]), 4)
+        result["speckle_items_and_heroes"] = round(speckle(gen[~is_monster(gen_labels)]), 4)
+        result["speckle_items_and_heroes_real_held_out"] = round(speckle(real[te][~is_monster(labels[te])]), 4)
     if kind == "tile":
         result["seam_ratio"] = round(seam_ratio(gen), 4)
         result["seam_ratio_training_tiles"] = round(seam_ratio(real), 4)

@@ -17,8 +17,11 @@ def layout(cfg):
 def build(cfg) -> Denoiser:
     c = layout(cfg)[0]
     n = cfg["net"]
-    net = UNet(in_ch=2 * c + 1, out_ch=c, base=n["base"], mults=tuple(n["mults"]),
+    param = cfg.get("param", "velocity")
+    # "palette": logits over the opaque colours plus one transparent entry
+    out = cfg["palette"] + 1 if param == "palette" else c
+    net = UNet(in_ch=2 * c + 1, out_ch=out, base=n["base"], mults=tuple(n["mults"]),
                blocks=n["blocks"], attn=tuple(n["attn"]), patch=n["patch"],
                circular=n["circular"], num_classes=len(data.class_names(cfg["kind"])),
                dropout=n.get("dropout", 0.0))
-    return Denoiser(net, cfg.get("param", "velocity"))
+    return Denoiser(net, param, (out, c) if param == "palette" else None)

@@ -19,7 +19,7 @@ from pathlib import Path
 import torch
 
 from . import data, nets
-from .diffusion import flow_loss, random_masks
+from .diffusion import flow_loss, palette_index, random_masks
 
 HERE = Path(__file__).resolve().parent
 
@@ -38,6 +38,14 @@ def load_checkpoint(cfg, model, folder: Path = HERE / "checkpoints"):
     ckpt = torch.load(checkpoint_path(cfg, folder), map_location="cpu")
     model.load_state_dict({k: v.float() for k, v in ckpt["ema"].items()})
     return ckpt
+
+
+def warm_start(model, weights) -> list:
+    """Load every tensor whose name and shape still fit; returns the names left fresh."""
+    own = model.state_dict()
+    usable = {k: v.float() for k, v in weights.items() if k in own and own[k].shape == v.shape}
+    model.load_state_dict(usable, strict=False)
+    return sorted(set(own) - set(usable))
 
 
 def save_checkpoint(cfg, ema, state, folder: Path = HERE / "checkpoints"):
@@ -69,7 +77,7 @@ def augment(cfg, x, labels, roll_ids):
 
 
 def train(cfg, root: Path, minutes: float, resume: bool, device: str, max_steps: int = 0,
-          folder: Path = HERE / "checkpoints"):
+          folder: Path = HERE / "checkpoints", reset_ema: bool = False):
     torch.manual_seed(int(time.time()) if resume else 0)
     x, labels, info = data.load(cfg["kind"], root, cfg.get("window", 32))
     names = data.class_names(cfg["kind"])
@@ -79,11 +87,27 @@ def train(cfg, root: Path, minutes: float, resume: bool, device: str, max_steps:
     roll_ids = torch.tensor([names.index(c) for c in cfg["augment"].get("roll_classes", [])], dtype=torch.long)
 
     model = nets.build(cfg).to(device)
-    state = {"step": 0, "seconds": 0.0, "machines": [], "data": info}
+    state = {"step": 0, "seconds": 0.0, "machines": [], "data": info, "ema_from": 0}
     if resume and checkpoint_path(cfg, folder).exists():
-        ckpt = load_checkpoint(cfg, model, folder)
-        state.update({k: ckpt[k] for k in ("step", "seconds", "machines") if k in ckpt})
-        print(f"resumed {cfg['id']} at step {state['step']}", flush=True)
+        ckpt = torch.load(checkpoint_path(cfg, folder), map_location="cpu")
+        state.update({k: ckpt[k] for k in ("step", "seconds", "machines", "ema_from") if k in ckpt})
+        if ckpt.get("config", {}).get("param", "velocity") == cfg.get("param", "velocity"):
+            model.load_state_dict({k: v.float() for k, v in ckpt["ema"].items()})
+            print(f"resumed {cfg['id']} at step {state['step']}", flush=True)
+        else:
+            fresh = warm_start(model, ckpt["ema"])
+            print(f"warm start of {cfg['id']} from step {state['step']} of another param; "
+                  f"fresh: {', '.join(fresh)}", flush=True)
+            reset_ema = True
+        # After a warm start the old weights mean something else: an EMA still averaging in
+        # thousands of old steps would be garbage for a long while, so it warms up anew.
+        if reset_ema:
+            state["ema_from"] = state["step"]
+            print(f"EMA warm-up restarts at step {state['step']}", flush=True)
+    if cfg.get("param") == "palette":
+        if not model.palette.any():
+            model.palette.copy_(data.learn_palette(x, cfg["palette"]))
+        x = model.palette[palette_index(x, model.palette)].permute(0, 3, 1, 2).contiguous()
     ema = copy.deepcopy(model).eval()
     opt = torch.optim.AdamW(model.parameters(), lr=cfg["lr"], weight_decay=0.0)
     if machine() not in state["machines"]:
@@ -106,7 +130,8 @@ def train(cfg, root: Path, minutes: float, resume: bool, device: str, max_steps:
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
-        decay = min(cfg["ema"], (1 + state["step"]) / (10 + state["step"]))
+        n = state["step"] - state["ema_from"]
+        decay = min(cfg["ema"], (1 + n) / (10 + n))
         with torch.no_grad():
             for pe, pm in zip(ema.parameters(), model.parameters()):
                 pe.lerp_(pm, 1 - decay)
@@ -135,12 +160,14 @@ def main():
     p.add_argument("--resume", action="store_true", help="continue from models/checkpoints/<id>.pt")
     p.add_argument("--max-steps", type=int, default=0, help="stop after this many steps (0 = no cap)")
     p.add_argument("--threads", type=int, default=0, help="torch CPU threads (0 = all cores)")
+    p.add_argument("--reset-ema", action="store_true",
+                   help="restart the EMA warm-up on resume (automatic when the config's param changed)")
     args = p.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
     cfg = json.loads(Path(args.config).read_text())
     device = "cuda" if torch.cuda.is_available() else "cpu"
-    train(cfg, Path(args.data), args.minutes, args.resume, device, args.max_steps)
+    train(cfg, Path(args.data), args.minutes, args.resume, device, args.max_steps, reset_ema=args.reset_ema)
 
 
 if __name__ == "__main__":

@@ -225,7 +225,11 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
           : {
               ...base,
               kind: model.kind,
-              images: decodeImages(x, shape, { alphaThreshold: request.alphaThreshold ?? undefined, palette: request.palette ?? undefined }),
+              images: decodeImages(x, shape, {
+                alphaThreshold: request.alphaThreshold ?? undefined,
+                palette: request.palette ?? undefined,
+                modelPalette: model.palette,
+              }),
               ms: 0,
             };
       result.ms = now() - started;

@@ -3,7 +3,7 @@
  */
 import type { Shape4 } from '../core/tensor.ts';
 import type { TileInfo } from './manifest.ts';
-import { quantisePalette } from './palette.ts';
+import { quantisePalette, snapToPalette } from './palette.ts';
 
 /** Straight-alpha RGBA8, row-major; the same layout as the DOM's ImageData. */
 export interface RgbaImage {
@@ -25,6 +25,8 @@ export interface ImageDecodeOptions {
   alphaThreshold?: number;
   /** Sprites: quantise each image to this many colours (2..256); off when undefined. */
   palette?: number;
+  /** Sprites: the model's own RGBA8 palette (manifest `palette`); opaque pixels snap to it first. */
+  modelPalette?: readonly (readonly number[])[];
 }
 
 const toByte = (v: number): number => Math.round((Math.min(1, Math.max(-1, v)) + 1) * 127.5);
@@ -44,6 +46,7 @@ export function decodeImages(x: Float32Array, shape: Shape4, opts: ImageDecodeOp
       for (let ch = 0; ch < 3; ch++) data[p * 4 + ch] = toByte(x[base + ch * plane + p]!);
       data[p * 4 + 3] = 255;
     }
+    if (c === 4 && opts.modelPalette) snapToPalette(data, opts.modelPalette);
     if (c === 4 && opts.palette !== undefined) quantisePalette(data, opts.palette);
     images.push({ width: w, height: h, data });
   }

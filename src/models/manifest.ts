@@ -23,6 +23,8 @@ const range = (min: number) =>
     .strictObject({ default: z.number(), min: z.number().min(min), max: z.number() })
     .refine((r) => r.min <= r.default && r.default <= r.max, { message: 'needs min <= default <= max' });
 
+const byte = z.number().int().min(0).max(255);
+
 const tileInfo = z.strictObject({
   char: z.string().length(1),
   name: z.string().min(1),
@@ -59,6 +61,8 @@ const modelEntry = z
     seamless: z.boolean(),
     /** Level models: known columns at the left of each outpainting window; fewer means fewer windows per level. Default: half the window, at most 16. */
     context: z.number().int().positive().optional(),
+    /** Sprite models trained on a palette: its RGBA8 colours (entry alpha 0 = transparent). Decoded sprites are snapped to the nearest opaque one. */
+    palette: z.array(z.tuple([byte, byte, byte, byte])).min(2).max(256).optional(),
     card: z.string().nullable().optional(),
     sheet: z.string().nullable().optional(),
     /** Written by models/export.py for information (training steps, minutes, machines); unused at runtime. */
@@ -77,6 +81,9 @@ const modelEntry = z
     } else if (m.tiles !== null) ctx.addIssue({ code: 'custom', path: ['tiles'], message: `must be null for kind ${m.kind}` });
     if (m.context !== undefined && (m.kind !== 'level' || m.context >= m.layout.width))
       ctx.addIssue({ code: 'custom', path: ['context'], message: m.kind === 'level' ? `must be smaller than the window width (${m.layout.width})` : `only applies to level models` });
+    if (m.palette !== undefined && m.kind !== 'sprite') ctx.addIssue({ code: 'custom', path: ['palette'], message: 'only applies to sprite models' });
+    else if (m.palette !== undefined && !m.palette.some((c) => c[3] === 255))
+      ctx.addIssue({ code: 'custom', path: ['palette'], message: 'needs at least one opaque colour (alpha 255)' });
     if (channels !== undefined && m.layout.channels !== channels)
       ctx.addIssue({ code: 'custom', path: ['layout', 'channels'], message: `must be ${channels} for kind ${m.kind}` });
   });

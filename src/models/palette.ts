@@ -1,7 +1,8 @@
 /**
  * Palette quantisation to N colours for crisp pixel art: k-means (Lloyd) over the opaque pixels
  * with a deterministic farthest-point start, so the same image always gives the same palette.
- * Sprites are 32x32, so the plain O(pixels x colours) loop is instant; no dependency needed.
+ * And snapping to a model's own palette (manifest `palette`). Sprites are 32x32, so the plain
+ * O(pixels x colours) loops are instant; no dependency needed.
  */
 
 type Rgb = [number, number, number];
@@ -16,6 +17,20 @@ function nearest(p: Rgb, centres: Rgb[]): number {
     if (d < bestD) [best, bestD] = [i, d];
   });
   return best;
+}
+
+/**
+ * Snap the RGB of every pixel with alpha > 0 to the nearest opaque colour of `palette` (RGBA8),
+ * in place. A palette model's output is a posterior mean over its colours: where the model is
+ * sure it is already a palette colour, where it hesitates a blend that the palette never had.
+ */
+export function snapToPalette(rgba: Uint8ClampedArray, palette: readonly (readonly number[])[]): void {
+  const colours = palette.filter((c) => c[3] === 255).map((c): Rgb => [c[0]!, c[1]!, c[2]!]);
+  for (let i = 0; i < rgba.length; i += 4) {
+    if (rgba[i + 3] === 0) continue;
+    const c = colours[nearest([rgba[i]!, rgba[i + 1]!, rgba[i + 2]!], colours)]!;
+    [rgba[i], rgba[i + 1], rgba[i + 2]] = c;
+  }
 }
 
 /** Quantise the RGB of every pixel with alpha > 0 to at most `colours` colours, in place. */

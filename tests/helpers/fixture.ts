@@ -65,6 +65,7 @@ export function tempModelDir(edit: (manifest: ReturnType<typeof fixtureManifestJ
 /** The fixture model reinterpreted as a 4-tile level model, to exercise level decode and exporters. */
 export function levelManifest(m: ReturnType<typeof fixtureManifestJson>): void {
   const model = m.models[0]!;
+  delete model.palette; // a sprite's colours mean nothing to a level
   Object.assign(model, {
     id: 'tiny-level',
     kind: 'level',

@@ -80,6 +80,22 @@ describe('decoding', () => {
     expect(colours.size).toBeGreaterThan(1);
   });
 
+  it("a palette model's sprites use only its opaque palette colours", async () => {
+    const palette = (await runtime.manifest()).models[0]!.palette!;
+    const opaqueColours = new Set(palette.filter((c) => c[3] === 255).map(([r, g, b]) => (r! << 16) | (g! << 8) | b!));
+    expect(opaqueColours.size).toBeGreaterThan(1);
+    const r = images(await runtime.generate({ kind: 'sprite', count: 4, seed: 5 }));
+    let opaque = 0;
+    for (const img of r.images) {
+      for (let p = 0; p < img.data.length; p += 4) {
+        if (img.data[p + 3] === 0) continue;
+        opaque++;
+        expect(opaqueColours.has((img.data[p]! << 16) | (img.data[p + 1]! << 8) | img.data[p + 2]!)).toBe(true);
+      }
+    }
+    expect(opaque).toBeGreaterThan(0);
+  });
+
   it('a level model decodes to a grid of legend indices', async () => {
     const { manifest } = tempModelDir(levelManifest);
     const level = createRuntime({ manifest, cache: false });
