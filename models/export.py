@@ -79,7 +79,7 @@ def manifest_entry(cfg, file: Path, state=None, denoiser=None):
         "card": f"{cfg['id']}.md", "sheet": f"{cfg['id']}.png",
     }
     if cfg.get("param") == "palette":  # RGBA8, so the runtime can snap decoded sprites to it
-        entry["palette"] = ((denoiser.palette.clamp(-1, 1) + 1) * 127.5).round().int().tolist()
+        entry["palette"] = palette_bytes(denoiser).tolist()
     if "context" in cfg["runtime"]:
         entry["context"] = cfg["runtime"]["context"]
     if state:
@@ -104,7 +104,19 @@ LEVEL_COLOURS = {"-": (107, 140, 255), "X": (136, 70, 30), "S": (200, 76, 12), "
                  "b": (90, 90, 90)}
 
 
-def to_rgba(kind, x):
+def palette_bytes(denoiser) -> np.ndarray:
+    return ((denoiser.palette.clamp(-1, 1) + 1) * 127.5).round().int().numpy()
+
+
+def snap(im, palette):
+    """Opaque pixels to the nearest opaque palette colour, as src/models/palette.ts does."""
+    colours = palette[palette[:, 3] == 255, :3]
+    rgb = im[..., :3].reshape(-1, 1, 3).astype(np.int64)
+    snapped = colours[((rgb - colours[None]) ** 2).sum(-1).argmin(-1)].reshape(im.shape[:2] + (3,))
+    return np.where(im[..., 3:] > 0, np.concatenate([snapped, im[..., 3:]], -1), im).astype(np.uint8)
+
+
+def to_rgba(kind, x, palette=None):
     """[N, C, H, W] in [-1, 1] -> list of uint8 HxWx4 images (the decoding the runtime does)."""
     if kind == "level":
         chars = [c for c, _, _ in data.SMB_LEGEND]
@@ -114,8 +126,9 @@ def to_rgba(kind, x):
     v = ((x.clamp(-1, 1) + 1) * 127.5).round().byte().permute(0, 2, 3, 1).numpy()
     if kind == "tile":
         return [np.concatenate([im, np.full(im.shape[:2] + (1,), 255, np.uint8)], -1) for im in v]
-    return [np.where(im[..., 3:] >= 128, np.concatenate([im[..., :3], np.full_like(im[..., 3:], 255)], -1), 0)
-            .astype(np.uint8) for im in v]
+    images = [np.where(im[..., 3:] >= 128, np.concatenate([im[..., :3], np.full_like(im[..., 3:], 255)], -1), 0)
+              .astype(np.uint8) for im in v]
+    return images if palette is None else [snap(im, palette) for im in images]
 
 
 def sample_sheet(cfg, denoiser, path: Path, per_class=8, seed=0):
@@ -129,7 +142,8 @@ def sample_sheet(cfg, denoiser, path: Path, per_class=8, seed=0):
         noise = torch.randn(n, c, h, w, generator=g)
         d = guided(denoiser, torch.full((n,), label), len(names), float(cfg["runtime"]["guidance"]),
                    torch.zeros(n, 1, h, w), torch.zeros(n, c, h, w))
-        rows.append(to_rgba(cfg["kind"], sample_dpmpp_2m(d, noise, cfg["runtime"]["steps"])))
+        palette = palette_bytes(denoiser) if cfg.get("param") == "palette" else None
+        rows.append(to_rgba(cfg["kind"], sample_dpmpp_2m(d, noise, cfg["runtime"]["steps"]), palette))
     cols = max(len(r) for r in rows)
     ih, iw = rows[0][0].shape[:2]
     pad = 2
