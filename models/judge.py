@@ -6,8 +6,8 @@
 `train` fits a small CNN on 80% of the real art (stratified, fixed seed) and reports held-out
 accuracy: it is the judge, so it must be good at real art first. `eval` reads the PNG sheets the
 runtime wrote (DIR/<class>.png, a grid of cells, transparent or empty cells skipped) and reports
-class adherence, near-copies, a feature-space Frechet distance and, for sprites, speckle (against
-the held-out real art), for tiles, the seam ratio.
+class adherence, near-copies, a feature-space Frechet distance and, for sprites, speckle and
+stray pixels (against the held-out real art), for tiles, the seam ratio.
 """
 import argparse
 import json
@@ -158,6 +158,15 @@ def speckle(x, tau=0.1):
     return float(((closest > tau) & inner).sum() / inner.sum().clamp(min=1))
 
 
+def stray_pixels(x):
+    """Share of opaque pixels with at most one opaque 4-neighbour: broken silhouettes, holes and
+    loose fragments, which `speckle` (interior pixels only) does not see."""
+    opaque = F.pad((x[:, 3] > 0).float(), (1, 1, 1, 1))
+    near = opaque[:, :-2, 1:-1] + opaque[:, 2:, 1:-1] + opaque[:, 1:-1, :-2] + opaque[:, 1:-1, 2:]
+    inner = opaque[:, 1:-1, 1:-1] > 0
+    return float(((near <= 1) & inner).sum() / inner.sum().clamp(min=1))
+
+
 @torch.no_grad()
 def evaluate(kind, root, generated: Path, count: int):
     names = data.class_names(kind)
@@ -201,6 +210,10 @@ def evaluate(kind, root, generated: Path, count: int):
         result["speckle_monsters_real_held_out"] = round(speckle(real[te][is_monster(labels[te])]), 4)
         result["speckle_items_and_heroes"] = round(speckle(gen[~is_monster(gen_labels)]), 4)
         result["speckle_items_and_heroes_real_held_out"] = round(speckle(real[te][~is_monster(labels[te])]), 4)
+        result["stray_pixels"] = round(stray_pixels(gen), 4)
+        result["stray_pixels_real_held_out"] = round(stray_pixels(real[te]), 4)
+        result["stray_pixels_per_class"] = {names[c]: round(stray_pixels(gen[gen_labels == c]), 3)
+                                            for c in gen_labels.unique().tolist()}
     if kind == "tile":
         result["seam_ratio"] = round(seam_ratio(gen), 4)
         result["seam_ratio_training_tiles"] = round(seam_ratio(real), 4)
