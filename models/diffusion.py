@@ -74,8 +74,10 @@ def flow_loss(denoiser: Denoiser, x0, label, mask):
 
 
 def palette_index(x, palette):
-    """[B, C, H, W] colours -> [B, H, W] index of the nearest palette entry."""
-    return ((x.permute(0, 2, 3, 1).unsqueeze(-2) - palette) ** 2).sum(-1).argmin(-1)
+    """[B, C, H, W] colours -> [B, H, W] index of the nearest palette entry. cdist, not a
+    broadcast difference: that would hold [B, H, W, K, C] (68 MB per training batch)."""
+    b, c, h, w = x.shape
+    return torch.cdist(x.permute(0, 2, 3, 1).reshape(-1, c), palette).argmin(1).reshape(b, h, w)
 
 
 def random_masks(kind: str, n: int, h: int, w: int, generator=None):

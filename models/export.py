@@ -137,12 +137,12 @@ def sample_sheet(cfg, denoiser, path: Path, per_class=8, seed=0):
     names = data.class_names(cfg["kind"])
     rows = []
     g = torch.Generator().manual_seed(seed)
+    palette = palette_bytes(denoiser) if cfg.get("param") == "palette" else None
     for label in range(len(names)):
         n = per_class if cfg["kind"] != "level" else 4
         noise = torch.randn(n, c, h, w, generator=g)
         d = guided(denoiser, torch.full((n,), label), len(names), float(cfg["runtime"]["guidance"]),
                    torch.zeros(n, 1, h, w), torch.zeros(n, c, h, w))
-        palette = palette_bytes(denoiser) if cfg.get("param") == "palette" else None
         rows.append(to_rgba(cfg["kind"], sample_dpmpp_2m(d, noise, cfg["runtime"]["steps"]), palette))
     cols = max(len(r) for r in rows)
     ih, iw = rows[0][0].shape[:2]
