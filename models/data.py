@@ -3,6 +3,7 @@
 Every loader returns (x, labels, info): x float32 [N, C, H, W] in [-1, 1] as the model contract
 (docs/MODEL-CONTRACT.md) encodes it, labels int64 [N], info a dict for the model card.
 """
+import fnmatch
 from pathlib import Path
 
 import numpy as np
@@ -33,13 +34,35 @@ SPRITE_CLASSES = {
 
 MONSTER_GROUPS = ["animal", "humanoid", "undead", "demon", "dragon", "amorphous", "plant"]
 
+# Tile classes are materials a game asks for, grouped from DCSS `dngn/` families (glob patterns on
+# "<folder>/<file stem>"). Only tiles that are themselves seamless are used (tile_seam_ratio <=
+# MAX_TILE_SEAM) and fully opaque: trees, doors and statues are objects drawn over floor, not
+# textures that repeat, so v1's `tree` and `door` classes are gone (models/tile.md says why).
 TILE_CLASSES = {
-    "floor": ["dngn/floor"],
-    "wall": ["dngn/wall"],
-    "water": ["dngn/water"],
-    "tree": ["dngn/trees"],
-    "door": ["dngn/doors"],
+    "stone_floor": ["floor/cobble_blood*", "floor/crypt*", "floor/etched*", "floor/gauntlet*",
+                    "floor/rect_gray*", "floor/orc*", "floor/mosaic*", "floor/spider*",
+                    "floor/swirlstone*", "floor/snake-*", "floor/green_bones*", "floor/necropolis_squares*"],
+    "dirt_sand": ["floor/dirt[0-9]*", "floor/dirt_full*", "floor/grey_dirt*", "floor/sand[0-9]*",
+                  "floor/mud*", "floor/floor_gulch[0-9]*", "floor/floor_gulch_trash*", "floor/endless_salt*",
+                  "floor/pebble_brown*", "floor/rough_red*"],
+    "grass_moss": ["floor/grass/*", "floor/moss*", "floor/sprouting_*", "floor/lair*", "floor/swamp*",
+                   "floor/bog_green*", "floor/necropolis_grass*", "floor/necropolis_square_grass*",
+                   "floor/necropolis_tile_grass*"],
+    "lava": ["floor/lava*", "floor/volcanic_floor*", "floor/infernal[0-9]*", "floor/demonic_red*"],
+    "ice_crystal": ["floor/frozen*", "floor/icy_floor*", "floor/ice[0-9]*", "floor/crystal*",
+                    "floor/zot_diamonds*"],
+    "water": ["water/deep_water[0-9]*", "water/deep_water_murky*", "water/open_sea*", "water/shallow_water*",
+              "water/shoals_*", "water/starwater*"],
+    "brick_wall": ["wall/brick_*", "wall/catacombs*", "wall/snake*", "wall/undead*", "wall/vault[0-9]*",
+                   "wall/orc*", "wall/wall_stone_snake*", "wall/wall_stone_spider*"],
+    "stone_wall": ["wall/stone2_*", "wall/bmaus_stone_wall*", "wall/wall_stone_depths*",
+                   "wall/wall_stone_necropolis*", "wall/wall_stone_shoals*", "wall/wall_stone_abyss_*",
+                   "wall/wall_stone_pan*", "wall/stone_black_marked*", "wall/zot_stone_last*"],
+    "rock_wall": ["wall/gulch_rock*", "wall/lab-rock*", "wall/rock_wall_crypt*", "wall/volcanic_wall*",
+                  "wall/lair*", "wall/stone_mossy*", "wall/wall_oozing*", "wall/wall_moon*", "wall/spider*"],
+    "metal_wall": ["wall/metal_wall*", "wall/crypt-metal*", "wall/vaults-metal*", "wall/wall_metal_*"],
 }
+MAX_TILE_SEAM = 1.1
 
 # Channel order of the level models = this legend (smb.json of the VGLC, 13 tiles).
 SMB_LEGEND = [
@@ -98,11 +121,12 @@ def load_sprites(root: Path):
 
 
 def learn_palette(x: torch.Tensor, colours: int, iterations: int = 20, seed: int = 0) -> torch.Tensor:
-    """A [colours + 1, 4] palette for RGBA sprites: entry 0 is transparent (as load_sprites encodes
-    it), the rest are k-means centres of the opaque pixels (Lloyd's algorithm, seeded, so the same
-    data always gives the same palette)."""
+    """A palette learned by k-means over the opaque pixels (Lloyd's algorithm, seeded, so the same
+    data always gives the same palette). RGBA sprites: [colours + 1, 4], entry 0 transparent (as
+    load_sprites encodes it); opaque RGB tiles: [colours, 3]."""
     pixels = x.permute(0, 2, 3, 1).reshape(-1, x.shape[1])
-    opaque = pixels[pixels[:, 3] > 0]
+    alpha = x.shape[1] == 4
+    opaque = pixels[pixels[:, 3] > 0] if alpha else pixels
     g = torch.Generator().manual_seed(seed)
     centres = opaque[torch.randperm(len(opaque), generator=g)[:colours]].clone()
     for _ in range(iterations):
@@ -111,35 +135,57 @@ def learn_palette(x: torch.Tensor, colours: int, iterations: int = 20, seed: int
             members = opaque[nearest == k]
             if len(members):
                 centres[k] = members.mean(0)
+    if not alpha:
+        return centres
     transparent = torch.tensor([[0.0, 0.0, 0.0, -1.0]])
     return torch.cat([transparent, centres])
 
 
+def tile_seam_ratio(rgb: np.ndarray) -> float:
+    """A tile's own wrap-around step / its mean interior step ([H, W, 3]); as judge.seam_ratio.
+    Real seamless art sits near or below 1; tiles drawn for one spot (edges, borders) far above."""
+    wrap = (np.abs(rgb[:, 0] - rgb[:, -1]).mean() + np.abs(rgb[0] - rgb[-1]).mean()) / 2
+    inner = (np.abs(np.diff(rgb, axis=1)).mean() + np.abs(np.diff(rgb, axis=0)).mean()) / 2
+    return float(wrap / max(inner, 1e-6))
+
+
+def tile_files(root: Path):
+    """{class: [png path, ...]}: every DCSS dngn/ file matched by a class's patterns; a file
+    matched by two classes goes to the first."""
+    base, seen, out = root / "dcss-rltiles" / "dngn", set(), {}
+    every = sorted(base.rglob("*.png"))
+    for name, patterns in TILE_CLASSES.items():
+        out[name] = []
+        for path in every:
+            key = path.relative_to(base).with_suffix("").as_posix()
+            if path not in seen and any(fnmatch.fnmatchcase(key, pat) for pat in patterns):
+                out[name].append(path)
+                seen.add(path)
+    return out
+
+
 def load_tiles(root: Path):
-    """32x32 opaque terrain. Tiles drawn as overlays (trees, doors, some water) are composited
-    over a floor tile chosen by a fixed seed, since a game lays every tile on an opaque grid."""
-    rng = np.random.default_rng(0)
-    floors = [img for img in (_rgba(p) for p in _pngs(root, TILE_CLASSES["floor"]))
-              if img.shape[:2] == (32, 32) and img[..., 3].min() == 1.0]
-    xs, labels, skipped, counts, composited = [], [], 0, {}, 0
-    for label, (name, folders) in enumerate(TILE_CLASSES.items()):
+    """32x32 opaque, seamless terrain materials (TILE_CLASSES). Files that are not 32x32, have
+    transparent pixels (overlays) or a wrap-seam ratio over MAX_TILE_SEAM are left out and
+    counted in info."""
+    xs, labels, counts, dropped = [], [], {}, {"size": 0, "transparent": 0, "seam": 0}
+    for label, (name, paths) in enumerate(tile_files(root).items()):
         n = 0
-        for path in _pngs(root, folders):
+        for path in paths:
             img = _rgba(path)
             if img.shape[:2] != (32, 32):
-                skipped += 1
-                continue
-            a = img[..., 3:]
-            if a.min() < 1.0:
-                under = floors[rng.integers(len(floors))][..., :3]
-                img = np.concatenate([img[..., :3] * a + under * (1 - a), np.ones_like(a)], -1)
-                composited += 1
-            xs.append(img[..., :3] * 2 - 1)
-            labels.append(label)
-            n += 1
+                dropped["size"] += 1
+            elif img[..., 3].min() < 1.0:
+                dropped["transparent"] += 1
+            elif tile_seam_ratio(img[..., :3]) > MAX_TILE_SEAM:
+                dropped["seam"] += 1
+            else:
+                xs.append(img[..., :3] * 2 - 1)
+                labels.append(label)
+                n += 1
         counts[name] = n
     x = torch.from_numpy(np.stack(xs)).permute(0, 3, 1, 2).contiguous()
-    return x, torch.tensor(labels), {"counts": counts, "skipped": skipped, "composited": composited}
+    return x, torch.tensor(labels), {"counts": counts, "dropped": dropped, "max_seam_ratio": MAX_TILE_SEAM}
 
 
 def read_level(path: Path) -> list:

@@ -21,34 +21,100 @@ def time_grid(steps: int):
     return [1.0 - i / steps for i in range(steps + 1)]
 
 
+class Velocity:
+    """"velocity" (images): the net predicts v = eps - x0, so x0 = x - t v; trained with MSE."""
+    name = "velocity"
+
+    def out_channels(self, channels, cfg):
+        return channels
+
+    def palette_shape(self, out, channels):
+        """Shape of the palette buffer the denoiser carries, or None."""
+        return None
+
+    def to_x0(self, denoiser, out, x, t):
+        return x - t.view(-1, 1, 1, 1) * out
+
+    def loss(self, denoiser, out, x0, eps, unknown):
+        weight = unknown.unsqueeze(1).expand_as(x0)
+        return ((out - (eps - x0)) ** 2 * weight).sum() / weight.sum().clamp(min=1.0)
+
+    def prepare(self, denoiser, x, cfg):
+        return x
+
+
+def _cell_cross_entropy(out, target, unknown):
+    ce = nn.functional.cross_entropy(out, target, reduction="none")
+    return (ce * unknown).sum() / unknown.sum().clamp(min=1.0)
+
+
+class Categorical(Velocity):
+    """"categorical" (one-hot tile grids): per-cell logits over the legend, trained with
+    cross-entropy, and x0 = 2 softmax - 1 is the posterior mean E[x0 | x_t] the samplers need
+    (Dieleman et al. 2022, CDCD): far better conditioned than regressing 13 one-hot channels with
+    MSE, which left speckle in the first level model."""
+    name = "categorical"
+
+    def to_x0(self, denoiser, out, x, t):
+        return 2 * torch.softmax(out, dim=1) - 1
+
+    def loss(self, denoiser, out, x0, eps, unknown):
+        return _cell_cross_entropy(out, x0.argmax(1), unknown)
+
+
+class Palette(Velocity):
+    """"palette" (sprites, tiles): the same idea for colours. The data is snapped to a palette
+    learned from it (`palette` buffer, [K, C]; RGBA palettes have entry 0 transparent); the net
+    gives per-pixel logits over the palette, trained with cross-entropy, and x0 = sum_k softmax_k
+    colour_k is the posterior mean in colour space. Velocity MSE left monster interiors and tiles
+    speckled; this asks the net which colour a pixel is, not what shade to average to."""
+    name = "palette"
+
+    def out_channels(self, channels, cfg):
+        return cfg["palette"] + (1 if channels == 4 else 0)  # RGBA: one more, transparent entry
+
+    def palette_shape(self, out, channels):
+        return (out, channels)
+
+    def to_x0(self, denoiser, out, x, t):  # a 1x1 conv is the colour lookup: [B, K, H, W] -> [B, C, H, W]
+        return nn.functional.conv2d(torch.softmax(out, dim=1), denoiser.palette.t()[:, :, None, None])
+
+    def loss(self, denoiser, out, x0, eps, unknown):
+        return _cell_cross_entropy(out, palette_index(x0, denoiser.palette), unknown)
+
+    def prepare(self, denoiser, x, cfg):
+        """Learn the palette from the data on a fresh model (a resumed one keeps its own), then
+        snap the data to it: the targets are palette entries."""
+        from .data import learn_palette  # data imports nothing of ours; keep this module torch-only
+        if not denoiser.palette.any():
+            denoiser.palette.copy_(learn_palette(x, cfg["palette"]))
+        return denoiser.palette[palette_index(x, denoiser.palette)].permute(0, 3, 1, 2).contiguous()
+
+
+PARAMS = {p.name: p for p in (Velocity(), Categorical(), Palette())}
+
+
 class Denoiser(nn.Module):
-    """The one contract the runtime sees: (x, t, label, mask, known) -> x0.
+    """The one contract the runtime sees: (x, t, label, mask, known) -> x0. What the network
+    outputs, how that becomes x0, its loss and its data preparation belong to one
+    parameterisation object (`PARAMS`); nothing else switches on the name."""
 
-    `param` says what the network outputs. "velocity" (images): v = eps - x0, so x0 = x - t v.
-    "categorical" (one-hot tile grids): per-cell logits over the legend, trained with cross-entropy,
-    and x0 = 2 softmax - 1 is the posterior mean E[x0 | x_t] the samplers need (Dieleman et al.
-    2022, CDCD): far better conditioned than regressing 13 one-hot channels with MSE, which left
-    speckle in the first level model.
-    "palette" (sprites): the same idea for colours. The data is snapped to a palette learned from
-    it (`palette` buffer, [K, C], entry 0 transparent); the net gives per-pixel logits over the
-    palette, trained with cross-entropy, and x0 = sum_k softmax_k colour_k is the posterior mean in
-    colour space. Velocity MSE on RGBA left monster interiors speckled; this asks the net which
-    colour a pixel is, not what shade to average to."""
-
-    def __init__(self, net: nn.Module, param: str = "velocity", palette_shape=None):
+    def __init__(self, net: nn.Module, param: str = "velocity", channels: int = 0):
         super().__init__()
         self.net = net
         self.param = param
-        if param == "palette":
-            self.register_buffer("palette", torch.zeros(palette_shape))
+        self.parameterisation = PARAMS[param]
+        shape = self.parameterisation.palette_shape(net.out_ch, channels)
+        if shape is not None:
+            self.register_buffer("palette", torch.zeros(shape))
+
+    @property
+    def has_palette(self) -> bool:
+        return hasattr(self, "palette")
 
     def forward(self, x, t, label, mask, known):
         out = self.net(torch.cat([x, mask, known * mask], dim=1), t, label)
-        if self.param == "categorical":
-            return 2 * torch.softmax(out, dim=1) - 1
-        if self.param == "palette":  # a 1x1 conv is the colour lookup: [B, K, H, W] -> [B, C, H, W]
-            return nn.functional.conv2d(torch.softmax(out, dim=1), self.palette.t()[:, :, None, None])
-        return x - t.view(-1, 1, 1, 1) * out
+        return self.parameterisation.to_x0(self, out, x, t)
 
 
 def sample_t(n: int, generator=None):
@@ -57,20 +123,14 @@ def sample_t(n: int, generator=None):
 
 
 def flow_loss(denoiser: Denoiser, x0, label, mask):
-    """Velocity MSE (or cell cross-entropy for categorical models), counted only where values are
-    unknown: the known region is given, learning to copy it would waste capacity."""
+    """The parameterisation's loss, counted only where values are unknown: the known region is
+    given, learning to copy it would waste capacity."""
     t = sample_t(x0.shape[0]).clamp(1e-4, 1.0)
     eps = torch.randn_like(x0)
     tb = t.view(-1, 1, 1, 1)
     xt = alpha(tb) * x0 + sigma(tb) * eps
     out = denoiser.net(torch.cat([xt, mask, x0 * mask], dim=1), t, label)
-    unknown = 1.0 - mask[:, 0]
-    if denoiser.param in ("categorical", "palette"):
-        target = x0.argmax(1) if denoiser.param == "categorical" else palette_index(x0, denoiser.palette)
-        ce = nn.functional.cross_entropy(out, target, reduction="none")
-        return (ce * unknown).sum() / unknown.sum().clamp(min=1.0)
-    weight = unknown.unsqueeze(1).expand_as(x0)
-    return ((out - (eps - x0)) ** 2 * weight).sum() / weight.sum().clamp(min=1.0)
+    return denoiser.parameterisation.loss(denoiser, out, x0, eps, 1.0 - mask[:, 0])
 
 
 def palette_index(x, palette):

@@ -78,7 +78,7 @@ def manifest_entry(cfg, file: Path, state=None, denoiser=None):
         "seamless": bool(cfg["net"]["circular"]),
         "card": f"{cfg['id']}.md", "sheet": f"{cfg['id']}.png",
     }
-    if cfg.get("param") == "palette":  # RGBA8, so the runtime can snap decoded sprites to it
+    if denoiser is not None and denoiser.has_palette:  # RGBA8, so the runtime can snap decoded images to it
         entry["palette"] = palette_bytes(denoiser).tolist()
     if "context" in cfg["runtime"]:
         entry["context"] = cfg["runtime"]["context"]
@@ -105,7 +105,11 @@ LEVEL_COLOURS = {"-": (107, 140, 255), "X": (136, 70, 30), "S": (200, 76, 12), "
 
 
 def palette_bytes(denoiser) -> np.ndarray:
-    return ((denoiser.palette.clamp(-1, 1) + 1) * 127.5).round().int().numpy()
+    """The palette as RGBA8; an RGB (tile) palette is all opaque."""
+    rgba = ((denoiser.palette.clamp(-1, 1) + 1) * 127.5).round().int().numpy()
+    if rgba.shape[1] == 3:
+        rgba = np.concatenate([rgba, np.full((len(rgba), 1), 255, rgba.dtype)], 1)
+    return rgba
 
 
 def snap(im, palette):
@@ -125,7 +129,8 @@ def to_rgba(kind, x, palette=None):
                 .repeat(4, 0).repeat(4, 1) for g in ids]
     v = ((x.clamp(-1, 1) + 1) * 127.5).round().byte().permute(0, 2, 3, 1).numpy()
     if kind == "tile":
-        return [np.concatenate([im, np.full(im.shape[:2] + (1,), 255, np.uint8)], -1) for im in v]
+        tiles = [np.concatenate([im, np.full(im.shape[:2] + (1,), 255, np.uint8)], -1) for im in v]
+        return tiles if palette is None else [snap(im, palette) for im in tiles]
     images = [np.where(im[..., 3:] >= 128, np.concatenate([im[..., :3], np.full_like(im[..., 3:], 255)], -1), 0)
               .astype(np.uint8) for im in v]
     return images if palette is None else [snap(im, palette) for im in images]
@@ -137,7 +142,7 @@ def sample_sheet(cfg, denoiser, path: Path, per_class=8, seed=0):
     names = data.class_names(cfg["kind"])
     rows = []
     g = torch.Generator().manual_seed(seed)
-    palette = palette_bytes(denoiser) if cfg.get("param") == "palette" else None
+    palette = palette_bytes(denoiser) if denoiser.has_palette else None
     for label in range(len(names)):
         n = per_class if cfg["kind"] != "level" else 4
         noise = torch.randn(n, c, h, w, generator=g)
@@ -172,10 +177,11 @@ def random_fixture_model(cfg):
     with torch.no_grad():
         for p in denoiser.parameters():
             p.add_(torch.randn_like(p) * 0.05)
-        if cfg.get("param") == "palette":  # like a learned one: transparent first, then opaque colours
+        if denoiser.has_palette:  # like a learned one: transparent first (RGBA), opaque colours
             denoiser.palette.uniform_(-1, 1)
-            denoiser.palette[:, 3] = 1
-            denoiser.palette[0] = torch.tensor([0.0, 0.0, 0.0, -1.0])
+            if denoiser.palette.shape[1] == 4:
+                denoiser.palette[:, 3] = 1
+                denoiser.palette[0] = torch.tensor([0.0, 0.0, 0.0, -1.0])
     return denoiser
 
 

@@ -1,6 +1,6 @@
 """Build the network for a config; the one place that knows how kinds map to tensor layouts."""
 from . import data
-from .diffusion import Denoiser
+from .diffusion import PARAMS, Denoiser
 from .unet import UNet
 
 SIZES = {"sprite": (4, 32, 32), "tile": (3, 32, 32)}
@@ -18,10 +18,9 @@ def build(cfg) -> Denoiser:
     c = layout(cfg)[0]
     n = cfg["net"]
     param = cfg.get("param", "velocity")
-    # "palette": logits over the opaque colours plus one transparent entry
-    out = cfg["palette"] + 1 if param == "palette" else c
+    out = PARAMS[param].out_channels(c, cfg)
     net = UNet(in_ch=2 * c + 1, out_ch=out, base=n["base"], mults=tuple(n["mults"]),
                blocks=n["blocks"], attn=tuple(n["attn"]), patch=n["patch"],
                circular=n["circular"], num_classes=len(data.class_names(cfg["kind"])),
                dropout=n.get("dropout", 0.0))
-    return Denoiser(net, param, (out, c) if param == "palette" else None)
+    return Denoiser(net, param, c)

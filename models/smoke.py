@@ -1,7 +1,7 @@
 """Pipeline smoke test for CI: train a tiny level model for a few steps on the real data, export
 it, and write a parity fixture the TypeScript tests replay (SMOKE_FIXTURE=<out> npm test); then
-train a tiny sprite model the same way, so the palette recipe (k-means palette, snapped data,
-cross-entropy, colour lookup in the graph) is exercised too.
+train a tiny sprite and a tiny tile model the same way, so the palette recipe (k-means palette,
+snapped data, cross-entropy, colour lookup in the graph) is exercised for RGBA and RGB.
 
     python3 -m models.smoke --data ../shared/data --out /tmp/asset-diffusion-smoke
 """
@@ -12,7 +12,7 @@ from pathlib import Path
 import torch
 
 from . import nets
-from .export import export_onnx, write_fixture
+from .export import export_onnx, manifest_entry, write_fixture
 from .train import HERE, load_checkpoint, train
 
 
@@ -30,20 +30,30 @@ def main():
     assert ckpt["step"] == args.steps, f"trained {ckpt['step']} steps, expected {args.steps}"
     assert all(torch.isfinite(p).all() for p in denoiser.parameters()), "non-finite weights"
     write_fixture(cfg, denoiser, out)
-    smoke_sprite(Path(args.data), out / "sprite")
+    smoke_palette(Path(args.data), out / "sprite", "tiny-sprite")
+    smoke_palette(Path(args.data), out / "tile", "tiny-tile")
 
 
-def smoke_sprite(root: Path, out: Path, steps: int = 5):
-    cfg = json.loads((HERE / "configs" / "tiny-sprite.json").read_text())
+def smoke_palette(root: Path, out: Path, config: str, steps: int = 5):
+    """A tiny palette model (sprite: RGBA with a transparent entry 0; tile: opaque RGB) trained a
+    few steps on the real data and exported, with its palette checked."""
+    cfg = json.loads((HERE / "configs" / f"{config}.json").read_text())
     train(cfg, root, minutes=5, resume=False, device="cpu", max_steps=steps, folder=out)
     denoiser = nets.build(cfg).eval()
     load_checkpoint(cfg, denoiser, out)
     palette = denoiser.palette
-    assert palette.shape == (cfg["palette"] + 1, 4), f"palette shape {tuple(palette.shape)}"
-    assert palette[0].tolist() == [0.0, 0.0, 0.0, -1.0], "entry 0 must be transparent"
-    assert (palette[1:, 3] == 1).all() and palette.abs().max() <= 1, "colours must be opaque, in [-1, 1]"
-    export_onnx(denoiser, nets.layout(cfg), out / "tiny-sprite.onnx")
-    print(f"sprite smoke: {steps} steps, {len(palette)}-entry palette, exported to {out}")
+    channels = nets.layout(cfg)[0]
+    if channels == 4:
+        assert palette.shape == (cfg["palette"] + 1, 4), f"palette shape {tuple(palette.shape)}"
+        assert palette[0].tolist() == [0.0, 0.0, 0.0, -1.0], "entry 0 must be transparent"
+        assert (palette[1:, 3] == 1).all(), "colours after entry 0 must be opaque"
+    else:
+        assert palette.shape == (cfg["palette"], 3), f"palette shape {tuple(palette.shape)}"
+    assert palette.abs().max() <= 1, "colours must be in [-1, 1]"
+    export_onnx(denoiser, nets.layout(cfg), out / f"{config}.onnx")
+    entry = manifest_entry(cfg, out / f"{config}.onnx", denoiser=denoiser)
+    assert all(len(c) == 4 and (channels == 4 or c[3] == 255) for c in entry["palette"]), "manifest palette is RGBA8"
+    print(f"{config} smoke: {steps} steps, {len(palette)}-entry palette, exported to {out}")
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ from pathlib import Path
 import torch
 
 from . import data, nets
-from .diffusion import flow_loss, palette_index, random_masks
+from .diffusion import flow_loss, random_masks
 
 HERE = Path(__file__).resolve().parent
 
@@ -76,71 +76,86 @@ def augment(cfg, x, labels, roll_ids):
     return x
 
 
+def prepare_data(cfg, root: Path, model):
+    """The training set as the parameterisation wants it, with per-item sampling weights (class
+    probability ~ sqrt(count), so rare classes are seen more) and the classes that may roll."""
+    x, labels, info = data.load(cfg["kind"], root, cfg.get("window", 32))
+    names = data.class_names(cfg["kind"])
+    counts = torch.bincount(labels, minlength=len(names)).float()
+    roll_ids = torch.tensor([names.index(c) for c in cfg["augment"].get("roll_classes", [])], dtype=torch.long)
+    x = model.parameterisation.prepare(model, x, cfg)
+    return x, labels, counts[labels] ** -0.5, roll_ids, info
+
+
+def resume_state(cfg, model, folder: Path, reset_ema: bool) -> dict:
+    """Counters of the checkpoint in `folder` (weights loaded into `model`), or fresh ones. A
+    checkpoint of another parameterisation is a warm start: every weight whose shape fits."""
+    state = {"step": 0, "seconds": 0.0, "machines": [], "ema_from": 0}
+    if not checkpoint_path(cfg, folder).exists():
+        return state
+    ckpt = torch.load(checkpoint_path(cfg, folder), map_location="cpu")
+    state.update({k: ckpt[k] for k in ("step", "seconds", "machines", "ema_from") if k in ckpt})
+    if ckpt.get("config", {}).get("param", "velocity") == cfg.get("param", "velocity"):
+        model.load_state_dict({k: v.float() for k, v in ckpt["ema"].items()})
+        print(f"resumed {cfg['id']} at step {state['step']}", flush=True)
+    else:
+        fresh = warm_start(model, ckpt["ema"])
+        print(f"warm start of {cfg['id']} from step {state['step']} of another param; "
+              f"fresh: {', '.join(fresh)}", flush=True)
+        reset_ema = True
+    # After a warm start the old weights mean something else: an EMA still averaging in
+    # thousands of old steps would be garbage for a long while, so it warms up anew.
+    if reset_ema:
+        state["ema_from"] = state["step"]
+        print(f"EMA warm-up restarts at step {state['step']}", flush=True)
+    return state
+
+
+def train_step(cfg, model, ema, opt, batch, state, device) -> float:
+    """One optimiser step on a sampled, augmented, label-dropped, masked batch; EMA update."""
+    x, labels, weights, roll_ids, null = batch
+    n = cfg["batch"] * (4 if device == "cuda" else 1)
+    idx = torch.multinomial(weights, n, replacement=True)
+    lb = labels[idx].clone()
+    xb = augment(cfg, x[idx].clone(), lb, roll_ids)
+    lb[torch.rand(n) < cfg["label_dropout"]] = null
+    _, h, w = nets.layout(cfg)
+    mask = random_masks(cfg["kind"], n, h, w)
+    for g in opt.param_groups:
+        g["lr"] = lr_at(cfg, state["step"])
+    loss = flow_loss(model, xb.to(device), lb.to(device), mask.to(device))
+    opt.zero_grad(set_to_none=True)
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+    opt.step()
+    k = state["step"] - state["ema_from"]
+    decay = min(cfg["ema"], (1 + k) / (10 + k))
+    with torch.no_grad():
+        for pe, pm in zip(ema.parameters(), model.parameters()):
+            pe.lerp_(pm, 1 - decay)
+    state["step"] += 1
+    return loss.item()
+
+
 def train(cfg, root: Path, minutes: float, resume: bool, device: str, max_steps: int = 0,
           folder: Path = HERE / "checkpoints", reset_ema: bool = False):
     torch.manual_seed(int(time.time()) if resume else 0)
-    x, labels, info = data.load(cfg["kind"], root, cfg.get("window", 32))
-    names = data.class_names(cfg["kind"])
-    null = len(names)
-    counts = torch.bincount(labels, minlength=len(names)).float()
-    weights = counts[labels] ** -0.5  # class probability ~ sqrt(count): rare classes seen more
-    roll_ids = torch.tensor([names.index(c) for c in cfg["augment"].get("roll_classes", [])], dtype=torch.long)
-
     model = nets.build(cfg).to(device)
-    state = {"step": 0, "seconds": 0.0, "machines": [], "data": info, "ema_from": 0}
-    if resume and checkpoint_path(cfg, folder).exists():
-        ckpt = torch.load(checkpoint_path(cfg, folder), map_location="cpu")
-        state.update({k: ckpt[k] for k in ("step", "seconds", "machines", "ema_from") if k in ckpt})
-        if ckpt.get("config", {}).get("param", "velocity") == cfg.get("param", "velocity"):
-            model.load_state_dict({k: v.float() for k, v in ckpt["ema"].items()})
-            print(f"resumed {cfg['id']} at step {state['step']}", flush=True)
-        else:
-            fresh = warm_start(model, ckpt["ema"])
-            print(f"warm start of {cfg['id']} from step {state['step']} of another param; "
-                  f"fresh: {', '.join(fresh)}", flush=True)
-            reset_ema = True
-        # After a warm start the old weights mean something else: an EMA still averaging in
-        # thousands of old steps would be garbage for a long while, so it warms up anew.
-        if reset_ema:
-            state["ema_from"] = state["step"]
-            print(f"EMA warm-up restarts at step {state['step']}", flush=True)
-    if cfg.get("param") == "palette":
-        if not model.palette.any():
-            model.palette.copy_(data.learn_palette(x, cfg["palette"]))
-        x = model.palette[palette_index(x, model.palette)].permute(0, 3, 1, 2).contiguous()
+    state = resume_state(cfg, model, folder, reset_ema) if resume else \
+        {"step": 0, "seconds": 0.0, "machines": [], "ema_from": 0}
+    x, labels, weights, roll_ids, state["data"] = prepare_data(cfg, root, model)
+    batch = (x, labels, weights, roll_ids, len(data.class_names(cfg["kind"])))
     ema = copy.deepcopy(model).eval()
     opt = torch.optim.AdamW(model.parameters(), lr=cfg["lr"], weight_decay=0.0)
     if machine() not in state["machines"]:
         state["machines"].append(machine())
 
     start, last_save, losses = time.time(), time.time(), []
-    batch = cfg["batch"] * (4 if device == "cuda" else 1)
-    _, h, w = nets.layout(cfg)
     while time.time() - start < minutes * 60 and not (max_steps and state["step"] >= max_steps):
-        idx = torch.multinomial(weights, batch, replacement=True)
-        lb = labels[idx].clone()
-        xb = augment(cfg, x[idx].clone(), lb, roll_ids)
-        drop = torch.rand(batch) < cfg["label_dropout"]
-        lb[drop] = null
-        mask = random_masks(cfg["kind"], batch, h, w)
-        for g in opt.param_groups:
-            g["lr"] = lr_at(cfg, state["step"])
-        loss = flow_loss(model, xb.to(device), lb.to(device), mask.to(device))
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        opt.step()
-        n = state["step"] - state["ema_from"]
-        decay = min(cfg["ema"], (1 + n) / (10 + n))
-        with torch.no_grad():
-            for pe, pm in zip(ema.parameters(), model.parameters()):
-                pe.lerp_(pm, 1 - decay)
-        state["step"] += 1
-        losses.append(loss.item())
+        losses.append(train_step(cfg, model, ema, opt, batch, state, device))
         if state["step"] % 50 == 0:
-            elapsed = time.time() - start
             print(f"step {state['step']} loss {sum(losses) / len(losses):.4f} "
-                  f"lr {lr_at(cfg, state['step']):.2e} {elapsed / 60:.1f} min", flush=True)
+                  f"lr {lr_at(cfg, state['step']):.2e} {(time.time() - start) / 60:.1f} min", flush=True)
             losses = []
         if time.time() - last_save > 300:
             save_checkpoint(cfg, ema, {**state, "seconds": state["seconds"] + time.time() - start}, folder)

@@ -59,6 +59,7 @@ class UNet(nn.Module):
                  num_classes=1, circular=False, patch=1, dropout=0.0):
         super().__init__()
         self.patch = patch
+        self.out_ch = out_ch
         self.multiple = patch * 2 ** (len(mults) - 1)
         pad = "circular" if circular else "zeros"
         emb_dim = 4 * base

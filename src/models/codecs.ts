@@ -46,7 +46,7 @@ export function decodeImages(x: Float32Array, shape: Shape4, opts: ImageDecodeOp
       for (let ch = 0; ch < 3; ch++) data[p * 4 + ch] = toByte(x[base + ch * plane + p]!);
       data[p * 4 + 3] = 255;
     }
-    if (c === 4 && opts.modelPalette) snapToPalette(data, opts.modelPalette);
+    if (opts.modelPalette) snapToPalette(data, opts.modelPalette);
     if (c === 4 && opts.palette !== undefined) quantisePalette(data, opts.palette);
     images.push({ width: w, height: h, data });
   }

@@ -61,7 +61,7 @@ const modelEntry = z
     seamless: z.boolean(),
     /** Level models: known columns at the left of each outpainting window; fewer means fewer windows per level. Default: half the window, at most 16. */
     context: z.number().int().positive().optional(),
-    /** Sprite models trained on a palette: its RGBA8 colours (entry alpha 0 = transparent). Decoded sprites are snapped to the nearest opaque one. */
+    /** Sprite and tile models trained on a palette: its RGBA8 colours (entry alpha 0 = transparent). Decoded images are snapped to the nearest opaque one. */
     palette: z.array(z.tuple([byte, byte, byte, byte])).min(2).max(256).optional(),
     card: z.string().nullable().optional(),
     sheet: z.string().nullable().optional(),
@@ -81,7 +81,7 @@ const modelEntry = z
     } else if (m.tiles !== null) ctx.addIssue({ code: 'custom', path: ['tiles'], message: `must be null for kind ${m.kind}` });
     if (m.context !== undefined && (m.kind !== 'level' || m.context >= m.layout.width))
       ctx.addIssue({ code: 'custom', path: ['context'], message: m.kind === 'level' ? `must be smaller than the window width (${m.layout.width})` : `only applies to level models` });
-    if (m.palette !== undefined && m.kind !== 'sprite') ctx.addIssue({ code: 'custom', path: ['palette'], message: 'only applies to sprite models' });
+    if (m.palette !== undefined && m.kind === 'level') ctx.addIssue({ code: 'custom', path: ['palette'], message: 'only applies to sprite and tile models' });
     else if (m.palette !== undefined && !m.palette.some((c) => c[3] === 255))
       ctx.addIssue({ code: 'custom', path: ['palette'], message: 'needs at least one opaque colour (alpha 255)' });
     if (channels !== undefined && m.layout.channels !== channels)

@@ -52,7 +52,7 @@ describe('manifest schema', () => {
     ['wrong denoiser output', (m) => ((model(m).denoiser as { output: string }).output = 'eps'), /models\[0\]\.denoiser\.output/],
     ['level context as wide as the window', (m) => { levelManifest(m); model(m).context = (model(m).layout as { width: number }).width; }, /models\[0\]\.context: must be smaller than the window width/],
     ['context on a sprite model', (m) => (model(m).context = 4), /models\[0\]\.context: only applies to level models/],
-    ['palette on a level model', (m) => { levelManifest(m); model(m).palette = [[0, 0, 0, 0], [9, 9, 9, 255]]; }, /models\[0\]\.palette: only applies to sprite models/],
+    ['palette on a level model', (m) => { levelManifest(m); model(m).palette = [[0, 0, 0, 0], [9, 9, 9, 255]]; }, /models\[0\]\.palette: only applies to sprite and tile models/],
     ['palette byte out of range', (m) => (model(m).palette = [[0, 0, 0, 0], [256, 9, 9, 255]]), /models\[0\]\.palette\[1\]\[0\]/],
     ['palette with no opaque colour', (m) => (model(m).palette = [[0, 0, 0, 0], [9, 9, 9, 128]]), /models\[0\]\.palette: needs at least one opaque colour/],
     ['negative bytes', (m) => (model(m).bytes = -5), /models\[0\]\.bytes/],
