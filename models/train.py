@@ -175,6 +175,8 @@ def main():
     p.add_argument("--resume", action="store_true", help="continue from models/checkpoints/<id>.pt")
     p.add_argument("--max-steps", type=int, default=0, help="stop after this many steps (0 = no cap)")
     p.add_argument("--threads", type=int, default=0, help="torch CPU threads (0 = all cores)")
+    p.add_argument("--checkpoints", default=str(HERE / "checkpoints"),
+                   help="folder of <id>.pt to resume from and save to (default models/checkpoints)")
     p.add_argument("--reset-ema", action="store_true",
                    help="restart the EMA warm-up on resume (automatic when the config's param changed)")
     args = p.parse_args()
@@ -182,7 +184,8 @@ def main():
         torch.set_num_threads(args.threads)
     cfg = json.loads(Path(args.config).read_text())
     device = "cuda" if torch.cuda.is_available() else "cpu"
-    train(cfg, Path(args.data), args.minutes, args.resume, device, args.max_steps, reset_ema=args.reset_ema)
+    train(cfg, Path(args.data), args.minutes, args.resume, device, args.max_steps,
+          folder=Path(args.checkpoints), reset_ema=args.reset_ema)
 
 
 if __name__ == "__main__":
