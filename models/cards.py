@@ -18,7 +18,7 @@ HERE = Path(__file__).resolve().parent
 DATA_TEXT = {
     "sprite": ("DCSS rltiles `mon/`, `item/`, `player/base` (Dungeon Crawl Stone Soup, "
                "github.com/crawl/crawl, commit 5539bdd7)", True),
-    "tile": ("DCSS rltiles `dngn/` floor, wall, water, trees, doors (Dungeon Crawl Stone Soup, "
+    "tile": ("DCSS rltiles `dngn/floor`, `dngn/wall`, `dngn/water` (Dungeon Crawl Stone Soup, "
              "github.com/crawl/crawl, commit 5539bdd7)", True),
     "level": ("VGLC `Super Mario Bros/Processed` and `Super Mario Bros 2 (Japan)/Processed` "
               "(github.com/TheVGLC/TheVGLC, commit 0e86a8f3)", False),
@@ -26,8 +26,8 @@ DATA_TEXT = {
 PARAM_TEXT = {
     "velocity": "velocity-predicting UNet (the graph returns x0 = x − t·v)",
     "palette": ("UNet predicting per-pixel logits over a palette of {colours} colours learned from the "
-                "data by k-means, plus transparent (cross-entropy; the graph returns x0 = Σ softmax·colour, "
-                "the posterior mean in RGBA)"),
+                "data by k-means (plus transparent for RGBA; cross-entropy; the graph returns "
+                "x0 = Σ softmax·colour, the posterior mean in colour space)"),
     "categorical": ("UNet predicting per-cell logits over the legend (cross-entropy; the graph returns "
                     "x0 = 2·softmax − 1)"),
 }
@@ -103,9 +103,16 @@ def write_card(cfg):
                      "(not squashed), so tall monsters are absent. Alpha is thresholded at 0.5 (DCSS "
                      "sprites are nearly binary); transparent pixels carry RGB 0. Horizontal flips.")
     if cfg["kind"] == "tile":
-        lines.append("- Overlay tiles (trees, doors, some water) are composited over a floor tile chosen "
-                     "with a fixed seed, so every training tile is opaque. Floor, wall and water get random "
-                     "toroidal shifts (they repeat seamlessly in the source art); flips for all.")
+        lines.append(f"- Classes are materials, each a group of DCSS families (glob patterns on "
+                     f"`<folder>/<file stem>` under `dngn/`, `models/data.py` TILE_CLASSES). A file is used only "
+                     f"if it is 32×32, fully opaque and itself seamless: its wrap-around step over its mean "
+                     f"interior step (`tile_seam_ratio`) is at most {data.MAX_TILE_SEAM}. Every class gets random "
+                     f"toroidal shifts and flips. v1's `tree` and `door` are dropped: in DCSS they are objects "
+                     f"drawn over floor (transparent overlays, wrap-seam ratios far above 1), not textures that "
+                     f"repeat, and a seamless model cannot learn one object per tile from them; they belong to "
+                     f"a sprite-like model with alpha.")
+        lines += ["", fmt_table([["class", "DCSS families (patterns)"]] +
+                                [[f"`{c}`", ", ".join(f"`{p}`" for p in pats)] for c, pats in data.TILE_CLASSES.items()])]
     if cfg["kind"] == "level":
         lines.append("- Each level keeps its bottom 14 rows (a few SMB2 maps are 15–16 rows of which the "
                      "top is sky; 12–13-row maps get sky on top). Training windows: every 32-column "
