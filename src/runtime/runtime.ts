@@ -19,7 +19,7 @@ import type { GeneratedLevel, GenerateOptions, GenerateResult, ModelSummary, Pro
 import type { LevelRequest, NormalizedLevelRequest, NormalizedRegenerate, RegenerateOptions } from './level-request.ts';
 
 /** Relative to this file, so it works from the package in Node and from the dev server in a browser. */
-const DEFAULT_MANIFEST = '../models/manifest.json';
+const DEFAULT_MANIFEST = '../../models/manifest.json';
 
 export function defaultManifestUrl(): URL {
   // A non-literal first argument keeps bundlers from inlining the manifest as a hashed asset,
