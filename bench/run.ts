@@ -9,7 +9,7 @@
  */
 import { Command } from 'commander';
 import { cpus, loadavg } from 'node:os';
-import { createRuntime } from '../src/runtime.ts';
+import { createRuntime } from '../src/runtime/runtime.ts';
 import { HAVE_BROWSER, launchChromium, startServer } from '../tests/helpers/chromium.ts';
 import type { Timing } from './timing.ts';
 

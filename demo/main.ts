@@ -3,7 +3,7 @@ import { createWorkerClient } from '../src/worker/client.ts';
 import { composeSheet } from '../src/models/sheet.ts';
 import { levelPreview } from '../src/levels/export.ts';
 import type { RgbaImage } from '../src/models/codecs.ts';
-import type { GenerateResult, ModelSummary } from '../src/runtime.ts';
+import type { GenerateResult, ModelSummary } from '../src/runtime/types.ts';
 
 /** The trained models when they exist, else the tiny test fixture (a clone before training). */
 async function findManifest(): Promise<string> {

@@ -7,8 +7,8 @@
 import * as Phaser from 'phaser';
 import { createWorkerClient, type WorkerClient } from '../src/worker/client.ts';
 import { legendTileset } from '../src/levels/export.ts';
-import type { GeneratedLevel } from '../src/levels/api.ts';
-import type { ImageResult } from '../src/runtime.ts';
+import type { GeneratedLevel } from '../src/runtime/types.ts';
+import type { ImageResult } from '../src/runtime/types.ts';
 import type { LevelGrid } from '../src/models/codecs.ts';
 import { addSheetTexture } from './textures.ts';
 import type { StoredLevel } from './level.ts';

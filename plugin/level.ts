@@ -3,7 +3,7 @@
  * it into a Phaser Tilemap whose solid legend tiles collide.
  */
 import type * as Phaser from 'phaser';
-import type { GeneratedLevel } from '../src/levels/api.ts';
+import type { GeneratedLevel } from '../src/runtime/types.ts';
 import type { LevelGrid } from '../src/models/codecs.ts';
 import type { TileInfo } from '../src/models/manifest.ts';
 

@@ -5,7 +5,7 @@
  * steps, so an ordinary progress bar fills smoothly instead of jumping per file.
  */
 import * as Phaser from 'phaser';
-import type { Progress } from '../src/runtime.ts';
+import type { Progress } from '../src/runtime/types.ts';
 import { scenePluginOf, type DiffusionScenePlugin } from './scene.ts';
 import type { AssetKind, ResultOf } from './types.ts';
 import { DiffusionPackFile } from './pack.ts';

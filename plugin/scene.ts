@@ -5,7 +5,7 @@
  */
 import * as Phaser from 'phaser';
 import { InvalidRequestError, toAbortError } from '../src/errors.ts';
-import type { ModelSummary } from '../src/runtime.ts';
+import type { ModelSummary } from '../src/runtime/types.ts';
 import type { WorkerClient } from '../src/worker/client.ts';
 import { DiffusionPlugin, GLOBAL_KEY } from './global.ts';
 import { DiffusionLevel, type StoredLevel } from './level.ts';

@@ -4,10 +4,10 @@
  */
 import type { Device, ExecutedDevice } from '../src/backend/onnx.ts';
 import type { CacheOptions } from '../src/cache/cache.ts';
-import type { GenerateRequest } from '../src/request.ts';
-import type { LevelRequest } from '../src/levels/request.ts';
-import type { ImageResult, Progress } from '../src/runtime.ts';
-import type { GeneratedLevel } from '../src/levels/api.ts';
+import type { GenerateRequest } from '../src/runtime/request.ts';
+import type { LevelRequest } from '../src/runtime/level-request.ts';
+import type { ImageResult, Progress } from '../src/runtime/types.ts';
+import type { GeneratedLevel } from '../src/runtime/types.ts';
 import type { WorkerClient } from '../src/worker/client.ts';
 import type { DiffusionScenePlugin } from './scene.ts';
 

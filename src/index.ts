@@ -3,10 +3,10 @@
  */
 
 // Generation: the one path (validate -> cache -> queue -> sample -> decode)
-export { generate, createRuntime, defaultManifestUrl } from './runtime.ts';
-export type { Runtime, RuntimeOptions, GenerateOptions, GenerateResult, ImageResult, LevelResult, Progress, ModelSummary } from './runtime.ts';
-export { normalizeRequest, canonicalRequest, SAMPLERS, MAX_COUNT } from './request.ts';
-export type { GenerateRequest, NormalizedRequest } from './request.ts';
+export { generate, createRuntime, defaultManifestUrl } from './runtime/runtime.ts';
+export type { Runtime, RuntimeOptions, GenerateOptions, GenerateResult, ImageResult, LevelResult, Progress, ModelSummary } from './runtime/types.ts';
+export { normalizeRequest, canonicalRequest, SAMPLERS, MAX_COUNT } from './runtime/request.ts';
+export type { GenerateRequest, NormalizedRequest } from './runtime/request.ts';
 
 // Errors (names survive the worker boundary; reviveError rebuilds the classes)
 export {
@@ -33,9 +33,9 @@ export { composeSheet } from './models/sheet.ts';
 export { encodePng } from './png.ts';
 
 // Levels: long levels (runtime.level / regenerate), playability, structures, exporters
-export { normalizeLevelRequest, MIN_LEVEL_WIDTH, MAX_LEVEL_WIDTH, DEFAULT_FLAT_START } from './levels/request.ts';
-export type { LevelRequest, NormalizedLevelRequest, LevelConstraint, TileRef, RegenerateOptions, NormalizedRegenerate } from './levels/request.ts';
-export type { GeneratedLevel } from './levels/api.ts';
+export { normalizeLevelRequest, MIN_LEVEL_WIDTH, MAX_LEVEL_WIDTH, DEFAULT_FLAT_START } from './runtime/level-request.ts';
+export type { LevelRequest, NormalizedLevelRequest, LevelConstraint, TileRef, RegenerateOptions, NormalizedRegenerate } from './runtime/level-request.ts';
+export type { GeneratedLevel } from './runtime/types.ts';
 export type { LevelMetadata, LevelTimings } from './levels/generate.ts';
 export { checkPlayability, SMB_PHYSICS, WALKING_PHYSICS } from './levels/playability.ts';
 export type { Cell, PlayabilityResult } from './levels/playability.ts';
@@ -46,7 +46,7 @@ export { toRows, toVglc, toTmj, levelPreview, levelPreviewPng, legendTileset } f
 // Cache
 export { createCache, approximateBytes } from './cache/cache.ts';
 export type { ResultCache, CacheOptions, CacheStats } from './cache/cache.ts';
-export { cacheKey } from './cache/key.ts';
+export { cacheKey } from './runtime/cache-key.ts';
 export { memoryStore, idbStore } from './cache/stores.ts';
 export type { KeyValueStore } from './cache/stores.ts';
 

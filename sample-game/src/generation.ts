@@ -7,9 +7,9 @@
  */
 import type Phaser from 'phaser';
 import { DiffusionEvents, DiffusionPlugin, GLOBAL_KEY, type CacheEvent, type DiffusionProgress } from '../../plugin/index.ts';
-import type { ModelSummary, Progress } from '../../src/runtime.ts';
-import type { LevelRequest } from '../../src/levels/request.ts';
-import type { GeneratedLevel } from '../../src/levels/api.ts';
+import type { ModelSummary, Progress } from '../../src/runtime/types.ts';
+import type { LevelRequest } from '../../src/runtime/level-request.ts';
+import type { GeneratedLevel } from '../../src/runtime/types.ts';
 
 export type Backend = 'webgpu' | 'wasm' | 'cpu';
 

@@ -3,7 +3,7 @@
  * the world seed and the current level stream. Scenes read it; only the title and loading
  * screens change it.
  */
-import { randomSeed } from '../../src/request.ts';
+import { randomSeed } from '../../src/runtime/request.ts';
 import type Phaser from 'phaser';
 import { Generation } from './generation.ts';
 import type { GameOptions } from './options.ts';

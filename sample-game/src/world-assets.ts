@@ -5,7 +5,7 @@
  */
 import type Phaser from 'phaser';
 import { deriveSeed } from '../../src/levels/generate.ts';
-import type { Progress } from '../../src/runtime.ts';
+import type { Progress } from '../../src/runtime/types.ts';
 import { makeTileset, placeholderSprite, type TileArt } from './art.ts';
 import type { Generation } from './generation.ts';
 

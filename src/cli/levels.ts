@@ -7,16 +7,16 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { InvalidRequestError, UnplayableLevelError } from '../errors.ts';
 import type { Device } from '../backend/onnx.ts';
-import type { GeneratedLevel } from '../levels/api.ts';
+import type { GeneratedLevel } from '../runtime/types.ts';
 import { legendTileset, levelPreview, toRows, toTmj, toVglc } from '../levels/export.ts';
 import { SMB_LEGEND } from '../levels/legend.ts';
 import { brokenStructureRate, kl, klBaseline, novelty } from '../levels/metrics.ts';
-import type { LevelRequest } from '../levels/request.ts';
+import type { LevelRequest } from '../runtime/level-request.ts';
 import { defaultDataDir, loadTrainingLevels } from '../levels/training-data.ts';
 import { composeSheet } from '../models/sheet.ts';
 import { encodePng } from '../png.ts';
-import { integer } from '../request.ts';
-import type { Runtime } from '../runtime.ts';
+import { integer } from '../validate.ts';
+import type { Runtime } from '../runtime/types.ts';
 import type { Format } from './output.ts';
 
 /** Numbers stay strings unless they look like numbers, so validation can say `got "abc"`. */

@@ -9,13 +9,14 @@ import cliProgress from 'cli-progress';
 import { DEVICES, type Device } from '../backend/onnx.ts';
 import { InvalidRequestError, ManifestError } from '../errors.ts';
 import { KINDS } from '../models/manifest.ts';
-import { SAMPLERS, type GenerateRequest } from '../request.ts';
-import { createRuntime, type Progress } from '../runtime.ts';
+import { SAMPLERS, type GenerateRequest } from '../runtime/request.ts';
+import { createRuntime } from '../runtime/runtime.ts';
+import type { Progress } from '../runtime/types.ts';
 import { setLogger } from '../log.ts';
 import { resolveCliManifest } from './manifest.ts';
 import { FORMATS, chooseFormat, render, writeAtomically } from './output.ts';
 import { evalLevels, evalTable, levelRequest, levelSummary, numeric, renderLevels, type EvalFlags, type LevelFlags } from './levels.ts';
-import type { GeneratedLevel } from '../levels/api.ts';
+import type { GeneratedLevel } from '../runtime/types.ts';
 import { BAKE_DEVICES, bakeCommand, mergeCommand } from './pack/bake.ts';
 import { PackInputError } from './pack/config.ts';
 

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { defaultManifestUrl } from '../runtime.ts';
+import { defaultManifestUrl } from '../runtime/runtime.ts';
 
 /** The fixture model ships with the repository so the CLI and tests work before real models exist. */
 const FIXTURE_MANIFEST = new URL('../../tests/fixtures/tiny/manifest.json', import.meta.url);

@@ -6,7 +6,7 @@ import { legendTileset, levelPreview, toRows, toTmj, toVglc } from '../levels/ex
 import { composeSheet } from '../models/sheet.ts';
 import type { Kind } from '../models/manifest.ts';
 import { encodePng } from '../png.ts';
-import type { GenerateResult } from '../runtime.ts';
+import type { GenerateResult } from '../runtime/types.ts';
 
 export const FORMATS = ['png', 'json', 'vglc', 'tmj'] as const;
 export type Format = (typeof FORMATS)[number];

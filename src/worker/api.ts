@@ -1,7 +1,8 @@
 /** The object the worker exposes (separate from worker.ts so Node tests can expose it on a MessagePort). */
 import * as Comlink from 'comlink';
 import { AbortError } from '../errors.ts';
-import { createRuntime, type GenerateOptions, type GenerateResult, type Runtime } from '../runtime.ts';
+import { createRuntime } from '../runtime/runtime.ts';
+import type { GenerateOptions, GenerateResult, Runtime } from '../runtime/types.ts';
 import type { ProgressCallback, WorkerApi, WorkerConfig } from './protocol.ts';
 
 /** The buffers of a result, moved rather than copied to the main thread. */

@@ -5,12 +5,12 @@
 import * as Comlink from 'comlink';
 import { AbortError, BackendError, reviveError, toAbortError } from '../errors.ts';
 import { logger } from '../log.ts';
-import type { GenerateRequest, NormalizedRequest } from '../request.ts';
-import type { GenerateOptions, GenerateResult, ModelSummary } from '../runtime.ts';
+import type { GenerateRequest, NormalizedRequest } from '../runtime/request.ts';
+import type { GenerateOptions, GenerateResult, ModelSummary } from '../runtime/types.ts';
 import type { ProgressCallback, WorkerApi, WorkerConfig } from './protocol.ts';
-import type { GeneratedLevel } from '../levels/api.ts';
+import type { GeneratedLevel } from '../runtime/types.ts';
 import type { LevelGrid } from '../models/codecs.ts';
-import type { LevelRequest, NormalizedLevelRequest, NormalizedRegenerate, RegenerateOptions } from '../levels/request.ts';
+import type { LevelRequest, NormalizedLevelRequest, NormalizedRegenerate, RegenerateOptions } from '../runtime/level-request.ts';
 
 /** What the client needs of a worker: comlink's endpoint, an 'error' event when it dies, and terminate. */
 export interface WorkerLike extends Comlink.Endpoint {

@@ -5,11 +5,11 @@
  */
 import type { Device } from '../backend/onnx.ts';
 import type { CacheOptions } from '../cache/cache.ts';
-import type { GenerateRequest, NormalizedRequest } from '../request.ts';
-import type { GenerateResult, ModelSummary, Progress } from '../runtime.ts';
-import type { GeneratedLevel } from '../levels/api.ts';
+import type { GenerateRequest, NormalizedRequest } from '../runtime/request.ts';
+import type { GenerateResult, ModelSummary, Progress } from '../runtime/types.ts';
+import type { GeneratedLevel } from '../runtime/types.ts';
 import type { LevelGrid } from '../models/codecs.ts';
-import type { LevelRequest, NormalizedLevelRequest, NormalizedRegenerate, RegenerateOptions } from '../levels/request.ts';
+import type { LevelRequest, NormalizedLevelRequest, NormalizedRegenerate, RegenerateOptions } from '../runtime/level-request.ts';
 
 export interface WorkerConfig {
   /** Absolute manifest URL (a relative one would resolve against the worker script, not the page). */

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { decode } from 'fast-png';
 import { parseManifestText, type Manifest } from '../../src/models/manifest.ts';
-import { createRuntime } from '../../src/runtime.ts';
+import { createRuntime } from '../../src/runtime/runtime.ts';
 import { fnv1a32, parseShard, validatePack } from '../../src/cli/pack/config.ts';
 import { chunkSeed, makeItem } from '../../src/cli/pack/render.ts';
 import { allKindsManifest, SMALL_PACK } from './helpers.ts';

@@ -3,12 +3,12 @@
  * module worker, onnxruntime-web inside) and, for a precise float comparison, the backend directly.
  */
 import { createBackend, type Device } from '../../src/backend/onnx.ts';
-import { sampleBatch } from '../../src/sample.ts';
+import { sampleBatch } from '../../src/runtime/sample.ts';
 import { loadBytes } from '../../src/models/source.ts';
 import { parseManifestText } from '../../src/models/manifest.ts';
 import { createWorkerClient } from '../../src/worker/client.ts';
 import { setLogger } from '../../src/log.ts';
-import type { GenerateRequest } from '../../src/request.ts';
+import type { GenerateRequest } from '../../src/runtime/request.ts';
 
 const MANIFEST = '/tests/fixtures/tiny/manifest.json';
 

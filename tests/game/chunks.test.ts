@@ -6,8 +6,8 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createRuntime } from '../../src/runtime.ts';
-import { pinGrid } from '../../src/levels/request.ts';
+import { createRuntime } from '../../src/runtime/runtime.ts';
+import { pinGrid } from '../../src/levels/pins.ts';
 import { SMB_LEGEND } from '../../src/levels/legend.ts';
 import { Columns } from '../../sample-game/src/world/columns.ts';
 import { CHUNK_WIDTH, CONTEXT, FIRST_WIDTH, contextConstraints, firstChunkRequest, hasFooting, nextChunkRequest } from '../../sample-game/src/world/chunk-requests.ts';

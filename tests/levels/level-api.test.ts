@@ -17,7 +17,7 @@ import { defaultContext, planWindows } from '../../src/levels/outpaint.ts';
 import { TILE, tileAt } from '../../src/levels/legend.ts';
 import { checkPlayability } from '../../src/levels/playability.ts';
 import { findBrokenStructures } from '../../src/levels/structure.ts';
-import { createRuntime } from '../../src/runtime.ts';
+import { createRuntime } from '../../src/runtime/runtime.ts';
 import { createWorkerApi } from '../../src/worker/api.ts';
 import { createWorkerClient } from '../../src/worker/client.ts';
 import { levelManifest, tempModelDir } from '../helpers/fixture.ts';

@@ -11,7 +11,7 @@ import { SMB_LEGEND, TILE, createGrid, tileAt } from '../../src/levels/legend.ts
 import { fillRegion, planWindows, type WindowRequest, type WindowSampler } from '../../src/levels/outpaint.ts';
 import { checkPlayability } from '../../src/levels/playability.ts';
 import { findBrokenStructures } from '../../src/levels/structure.ts';
-import { flatStartPins, pinGrid } from '../../src/levels/request.ts';
+import { flatStartPins, pinGrid } from '../../src/levels/pins.ts';
 import { flat } from './helpers.ts';
 
 const ROWS = 14;

@@ -16,7 +16,7 @@ import { memoryStore } from '../../src/cache/stores.ts';
 import { BackendError, InvalidRequestError, ManifestError, ModelLoadError } from '../../src/errors.ts';
 import { MAX_MODEL_BYTES, parseManifest } from '../../src/models/manifest.ts';
 import { loadBytes } from '../../src/models/source.ts';
-import { createRuntime } from '../../src/runtime.ts';
+import { createRuntime } from '../../src/runtime/runtime.ts';
 import { FIXTURE_MANIFEST, FIXTURE_MODEL, fixtureManifestJson, levelManifest, tempModelDir } from '../helpers/fixture.ts';
 import { serve } from '../helpers/server.ts';
 import { failure } from '../helpers/failure.ts';

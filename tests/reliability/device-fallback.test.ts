@@ -6,7 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type * as Ort from 'onnxruntime-web';
-import type { createRuntime as CreateRuntime, GenerateResult } from '../../src/runtime.ts';
+import type { createRuntime as CreateRuntime } from '../../src/runtime/runtime.ts';
+import type { GenerateResult } from '../../src/runtime/types.ts';
 import { setLogger } from '../../src/log.ts';
 import { FIXTURE_MANIFEST } from '../helpers/fixture.ts';
 
@@ -41,7 +42,7 @@ beforeAll(async () => {
   // As in a browser with a WebGPU adapter: `window` only while the backend module decides it is not in Node.
   vi.stubGlobal('navigator', { gpu: { requestAdapter: async () => ({}) }, hardwareConcurrency: 1 });
   (globalThis as { window?: unknown }).window = globalThis;
-  ({ createRuntime } = await import('../../src/runtime.ts'));
+  ({ createRuntime } = await import('../../src/runtime/runtime.ts'));
   delete (globalThis as { window?: unknown }).window;
   setLogger({ warn: (m) => warnings.push(m), info: () => {} });
 });

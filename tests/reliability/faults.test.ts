@@ -10,7 +10,8 @@ import { createCache } from '../../src/cache/cache.ts';
 import { memoryStore, type KeyValueStore } from '../../src/cache/stores.ts';
 import { AbortError, ModelIntegrityError, ModelLoadError } from '../../src/errors.ts';
 import { setLogger } from '../../src/log.ts';
-import { createRuntime, type GenerateResult } from '../../src/runtime.ts';
+import { createRuntime } from '../../src/runtime/runtime.ts';
+import type { GenerateResult } from '../../src/runtime/types.ts';
 import { FIXTURE_MANIFEST, tempModelDir } from '../helpers/fixture.ts';
 import { fileURLToPath } from 'node:url';
 

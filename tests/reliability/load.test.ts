@@ -8,7 +8,7 @@ import * as Comlink from 'comlink';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { createRuntime } from '../../src/runtime.ts';
+import { createRuntime } from '../../src/runtime/runtime.ts';
 import { createWorkerApi } from '../../src/worker/api.ts';
 import { createWorkerClient } from '../../src/worker/client.ts';
 import { MIXED_MANIFEST, digest, job } from './mixed.ts';

@@ -1,8 +1,8 @@
 /** The mixed request set of the load and soak tests, on the plugin fixture's tiny sprite, tile and level models. */
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import type { GenerateRequest } from '../../src/request.ts';
-import type { LevelRequest } from '../../src/levels/request.ts';
+import type { GenerateRequest } from '../../src/runtime/request.ts';
+import type { LevelRequest } from '../../src/runtime/level-request.ts';
 
 export const MIXED_MANIFEST = fileURLToPath(new URL('../fixtures/plugin/manifest.json', import.meta.url));
 

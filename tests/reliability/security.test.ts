@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import * as OrtWeb from 'onnxruntime-web';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ModelIntegrityError, ModelLoadError } from '../../src/errors.ts';
-import { createRuntime } from '../../src/runtime.ts';
+import { createRuntime } from '../../src/runtime/runtime.ts';
 import { FIXTURE_MANIFEST, FIXTURE_MODEL, fixtureManifestJson, tempModelDir } from '../helpers/fixture.ts';
 import { serve } from '../helpers/server.ts';
 import { failure } from '../helpers/failure.ts';

@@ -7,7 +7,7 @@
  */
 import { createCache } from '../../src/cache/cache.ts';
 import { memoryStore } from '../../src/cache/stores.ts';
-import { createRuntime } from '../../src/runtime.ts';
+import { createRuntime } from '../../src/runtime/runtime.ts';
 import { MIXED_MANIFEST, job } from './mixed.ts';
 
 const gc = (globalThis as { gc?: () => void }).gc;

@@ -2,12 +2,13 @@
 import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCache } from '../../src/cache/cache.ts';
-import { cacheKey } from '../../src/cache/key.ts';
+import { cacheKey } from '../../src/runtime/cache-key.ts';
 import { memoryStore, type KeyValueStore } from '../../src/cache/stores.ts';
 import { setLogger } from '../../src/log.ts';
-import { normalizeRequest } from '../../src/request.ts';
+import { normalizeRequest } from '../../src/runtime/request.ts';
 import { parseManifest } from '../../src/models/manifest.ts';
-import { createRuntime, type ImageResult } from '../../src/runtime.ts';
+import { createRuntime } from '../../src/runtime/runtime.ts';
+import type { ImageResult } from '../../src/runtime/types.ts';
 import { FIXTURE_MANIFEST, fixtureManifestJson } from '../helpers/fixture.ts';
 
 const g = globalThis as { indexedDB?: IDBFactory };

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createRuntime } from '../../src/runtime.ts';
+import { createRuntime } from '../../src/runtime/runtime.ts';
 import { ModelIntegrityError, ModelLoadError } from '../../src/errors.ts';
 import { loadBytes, verifyModelBytes } from '../../src/models/source.ts';
 import { FIXTURE_MODEL, fixtureBytes, fixtureManifestJson, tempModelDir } from '../helpers/fixture.ts';

@@ -21,7 +21,7 @@ describe('manifest schema', () => {
   });
 
   it('applies a model\'s defaultClass to requests that name no class, and checks it is a class', async () => {
-    const { normalizeRequest } = await import('../../src/request.ts');
+    const { normalizeRequest } = await import('../../src/runtime/request.ts');
     const m = fixtureManifestJson();
     Object.assign(model(m), { defaultClass: 'potion' });
     const parsed = parseManifest(m);

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { AbortError, InvalidRequestError, ModelLoadError } from '../../src/errors.ts';
-import { createRuntime, type GenerateResult, type ImageResult } from '../../src/runtime.ts';
+import { createRuntime } from '../../src/runtime/runtime.ts';
+import type { GenerateResult, ImageResult } from '../../src/runtime/types.ts';
 import { FIXTURE_MANIFEST, levelManifest, tempModelDir } from '../helpers/fixture.ts';
 
 const runtime = createRuntime({ manifest: FIXTURE_MANIFEST, cache: false, device: 'auto' });

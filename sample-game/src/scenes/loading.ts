@@ -3,7 +3,7 @@
  * all in the worker. The bar is real: model bytes first, then sampler steps of every request.
  */
 import Phaser from 'phaser';
-import type { Progress } from '../../../src/runtime.ts';
+import type { Progress } from '../../../src/runtime/types.ts';
 import { loadWorldAssets, type Task } from '../world-assets.ts';
 import { LevelStream } from '../world/stream.ts';
 import { label, sessionOf } from './shared.ts';

@@ -7,7 +7,7 @@
  */
 import { deriveSeed } from '../../../src/levels/generate.ts';
 import { SOLID } from './tiles.ts';
-import type { LevelConstraint, LevelRequest } from '../../../src/levels/request.ts';
+import type { LevelConstraint, LevelRequest } from '../../../src/runtime/level-request.ts';
 
 /** Columns of chunk 0: wide enough to fill the first screen and a bit beyond. */
 export const FIRST_WIDTH = 48;

@@ -4,8 +4,8 @@
  * continues the one before). The main thread only copies columns in when a chunk arrives.
  */
 import type { Generation } from '../generation.ts';
-import type { Progress } from '../../../src/runtime.ts';
-import type { LevelRequest } from '../../../src/levels/request.ts';
+import type { Progress } from '../../../src/runtime/types.ts';
+import type { LevelRequest } from '../../../src/runtime/level-request.ts';
 import { Columns } from './columns.ts';
 import { CONTEXT, FIRST_WIDTH, FLAT_START, NEW_COLUMNS, chunkSeed, firstChunkRequest, nextChunkRequest } from './chunk-requests.ts';
 import { proceduralChunk } from './procedural.ts';

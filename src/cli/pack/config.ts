@@ -8,8 +8,9 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { InvalidRequestError } from '../../errors.ts';
 import type { Manifest, ModelEntry } from '../../models/manifest.ts';
-import { describe, normalizeRequest, MAX_COUNT, SAMPLERS } from '../../request.ts';
-import { normalizeLevelRequest, MAX_LEVEL_WIDTH, MIN_LEVEL_WIDTH } from '../../levels/request.ts';
+import { describe } from '../../validate.ts';
+import { normalizeRequest, MAX_COUNT, SAMPLERS } from '../../runtime/request.ts';
+import { normalizeLevelRequest, MAX_LEVEL_WIDTH, MIN_LEVEL_WIDTH } from '../../runtime/level-request.ts';
 import type { SamplerName } from '../../core/samplers.ts';
 
 /** A bad pack config, shard spec or pack folder: exit 2, the message printed as is. */

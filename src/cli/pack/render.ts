@@ -6,8 +6,8 @@ import { legendTileset, levelPreviewPng, toRows, toTmj, toVglc } from '../../lev
 import type { RgbaImage } from '../../models/codecs.ts';
 import { composeSheet } from '../../models/sheet.ts';
 import { encodePng } from '../../png.ts';
-import { MAX_COUNT } from '../../request.ts';
-import type { GenerateOptions, Runtime } from '../../runtime.ts';
+import { MAX_COUNT } from '../../runtime/request.ts';
+import type { GenerateOptions, Runtime } from '../../runtime/types.ts';
 import { sha256, type PackItem } from './config.ts';
 
 export interface FileRecord {

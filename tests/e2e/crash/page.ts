@@ -5,7 +5,7 @@
  */
 import { createWorkerClient, type WorkerLike } from '../../../src/worker/client.ts';
 import { setLogger } from '../../../src/log.ts';
-import type { GenerateResult } from '../../../src/runtime.ts';
+import type { GenerateResult } from '../../../src/runtime/types.ts';
 
 const bytes = (r: GenerateResult): number[] => (r.kind === 'level' ? [] : r.images.flatMap((i) => Array.from(i.data)));
 

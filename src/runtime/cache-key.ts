@@ -1,4 +1,4 @@
-import { canonicalRequest, type NormalizedRequest } from '../request.ts';
+import { canonicalRequest, type NormalizedRequest } from './request.ts';
 import { sha256Hex } from '../models/source.ts';
 
 /** Cache key = sha256(model sha256 + canonical request): a new model file never serves old results. */

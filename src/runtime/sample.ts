@@ -2,13 +2,13 @@
  * One batch of samples from one model: seeded noise -> guided denoiser -> sampler -> tensor.
  * Shared by images and levels (levels/ will call it per window when outpainting).
  */
-import { guidedDenoiser, type DenoiserRun } from './core/guidance.ts';
-import { prepareInpaint, type KnownRegion } from './core/inpainting.ts';
-import { rollingDenoiser } from './core/roll.ts';
-import { createRng } from './core/rng.ts';
-import { samplers, type SamplerName, type StepInfo } from './core/samplers.ts';
-import { timeGrid } from './core/schedule.ts';
-import type { Shape4 } from './core/tensor.ts';
+import { guidedDenoiser, type DenoiserRun } from '../core/guidance.ts';
+import { prepareInpaint, type KnownRegion } from '../core/inpainting.ts';
+import { rollingDenoiser } from '../core/roll.ts';
+import { createRng } from '../core/rng.ts';
+import { samplers, type SamplerName, type StepInfo } from '../core/samplers.ts';
+import { timeGrid } from '../core/schedule.ts';
+import type { Shape4 } from '../core/tensor.ts';
 
 export interface SampleOptions {
   /** [C, H, W] of one item. */

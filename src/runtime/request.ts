@@ -4,9 +4,10 @@
  * InvalidRequestError naming the field and its valid values. What comes out is canonical: it is
  * what the cache key hashes, so two requests that mean the same thing share a cache entry.
  */
-import { InvalidRequestError } from './errors.ts';
-import { KINDS, type Kind, type Manifest, type ModelEntry } from './models/manifest.ts';
-import type { SamplerName } from './core/samplers.ts';
+import { InvalidRequestError } from '../errors.ts';
+import { KINDS, type Kind, type Manifest, type ModelEntry } from '../models/manifest.ts';
+import type { SamplerName } from '../core/samplers.ts';
+import { describe, integer, list, oneOf, real } from '../validate.ts';
 
 export const SAMPLERS: readonly SamplerName[] = ['ddim', 'dpmpp2m'];
 export const MAX_COUNT = 64;
@@ -56,39 +57,6 @@ export interface NormalizedRequest {
 
 const FIELDS = ['kind', 'model', 'class', 'count', 'seed', 'steps', 'guidance', 'sampler', 'eta', 'width', 'alphaThreshold', 'palette'] as const;
 
-/** A value as error messages show it; long strings are cut so a hostile request cannot blow up a message (or a log). */
-export const describe = (v: unknown): string =>
-  typeof v === 'string'
-    ? v.length > 40
-      ? `${JSON.stringify(v.slice(0, 32))}... (${v.length} characters)`
-      : JSON.stringify(v)
-    : typeof v === 'number'
-      ? String(v)
-      : v === null
-        ? 'null'
-        : Array.isArray(v)
-          ? 'an array'
-          : typeof v;
-export const list = (values: readonly (string | number)[]): string => values.join(', ') || '(none)';
-
-export function integer(field: string, value: unknown, min: number, max: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max)
-    throw new InvalidRequestError(field, `must be an integer from ${min} to ${max} (got ${describe(value)})`);
-  return value;
-}
-
-export function real(field: string, value: unknown, min: number, max: number): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max)
-    throw new InvalidRequestError(field, `must be a number from ${min} to ${max} (got ${describe(value)})`);
-  return value;
-}
-
-export function oneOf<T extends string>(field: string, value: unknown, valid: readonly T[], context = ''): T {
-  if (typeof value !== 'string' || !valid.includes(value as T))
-    throw new InvalidRequestError(field, `unknown value ${describe(value)}${context}; valid values: ${list(valid)}`);
-  return value as T;
-}
-
 export function randomSeed(): number {
   return crypto.getRandomValues(new Uint32Array(1))[0]!;
 }
@@ -135,7 +103,7 @@ export function normalizeRequest(manifest: Manifest, raw: unknown): NormalizedRe
     guidance: present('guidance') ? real('guidance', r.guidance, model.guidance.min, model.guidance.max) : model.guidance.default,
     sampler: present('sampler') ? oneOf('sampler', r.sampler, SAMPLERS) : 'ddim',
     eta: present('eta') ? real('eta', r.eta, 0, 1) : 0,
-    // generate() returns raw model windows; levels of other widths are outpainted by runtime.level (levels/api.ts).
+    // generate() returns raw model windows; levels of other widths are outpainted by runtime.level (runtime/levels.ts).
     width: present('width') ? integer('width', r.width, window, window) : window,
     alphaThreshold: sprite ? (present('alphaThreshold') ? real('alphaThreshold', r.alphaThreshold, 0, 1) : 0.5) : null,
     palette: sprite && present('palette') ? integer('palette', r.palette, 2, 256) : null,

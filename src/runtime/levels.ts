@@ -10,31 +10,12 @@ import { InvalidRequestError, throwIfAborted } from '../errors.ts';
 import { decodeLevels, encodeLevels, type LevelGrid } from '../models/codecs.ts';
 import type { Manifest, ModelEntry } from '../models/manifest.ts';
 import { sha256Hex } from '../models/source.ts';
-import type { JobQueue } from '../queue.ts';
-import type { GenerateOptions, Progress } from '../runtime.ts';
-import { sampleBatch } from '../sample.ts';
-import { buildLevel, regenerateRegion, type LevelMetadata, type PipelineOptions } from './generate.ts';
-import { defaultContext, planWindows, type FillOptions, type WindowSampler } from './outpaint.ts';
-import {
-  canonicalLevelRequest, normalizeLevelRequest, normalizeRegenerate, requestPins,
-  type LevelRequest, type NormalizedLevelRequest, type NormalizedRegenerate, type RegenerateOptions,
-} from './request.ts';
-
-/** A generated (or regenerated) level: the grid, its legend and how it was made. */
-export interface GeneratedLevel<R extends NormalizedLevelRequest | NormalizedRegenerate = NormalizedLevelRequest | NormalizedRegenerate> {
-  kind: 'level';
-  model: string;
-  version: string;
-  sha256: string;
-  /** The level request, or for `regenerate` its normalized options. */
-  request: R;
-  /** rows x width tile ids (`cells[r * cols + c]`), legend included. */
-  grid: LevelGrid;
-  metadata: LevelMetadata;
-  device: ExecutedDevice;
-  cached: boolean;
-  ms: number;
-}
+import type { JobQueue } from './queue.ts';
+import type { GenerateOptions, GeneratedLevel, Progress } from './types.ts';
+import { sampleBatch } from './sample.ts';
+import { buildLevel, regenerateRegion, type LevelMetadata, type PipelineOptions } from '../levels/generate.ts';
+import { defaultContext, planWindows, type FillOptions, type WindowSampler } from '../levels/outpaint.ts';
+import { canonicalLevelRequest, normalizeLevelRequest, normalizeRegenerate, requestPins, type LevelRequest, type NormalizedLevelRequest, type NormalizedRegenerate, type RegenerateOptions } from './level-request.ts';
 
 export interface LevelApi {
   level(request: LevelRequest, options?: GenerateOptions): Promise<GeneratedLevel<NormalizedLevelRequest>>;

@@ -2,106 +2,29 @@
  * The one generation path shared by the API, the worker, the CLI and the Phaser plugin:
  * validate at the edge -> cache -> queue -> load model (sha256 checked) -> sample -> decode -> cache.
  */
-import { createBackend, type Backend, type DenoiserSession, type Device, type ExecutedDevice } from './backend/onnx.ts';
-import { cacheKey } from './cache/key.ts';
-import { createCache, type CacheOptions, type ResultCache } from './cache/cache.ts';
-import { createRng } from './core/rng.ts';
-import { concatBatch } from './core/tensor.ts';
-import { throwIfAborted } from './errors.ts';
-import { decodeImages, decodeLevels, type LevelGrid, type RgbaImage } from './models/codecs.ts';
-import { MAX_MANIFEST_BYTES, parseManifestText, type Manifest, type ModelEntry } from './models/manifest.ts';
-import { checkOrigin, fileName, loadBytes, loadText, toUrl, verifyModelBytes, type CrossOriginPolicy } from './models/source.ts';
+import { createBackend, type Backend, type DenoiserSession, type Device, type ExecutedDevice } from '../backend/onnx.ts';
+import { cacheKey } from './cache-key.ts';
+import { createCache, type CacheOptions, type ResultCache } from '../cache/cache.ts';
+import { createRng } from '../core/rng.ts';
+import { concatBatch } from '../core/tensor.ts';
+import { throwIfAborted } from '../errors.ts';
+import { decodeImages, decodeLevels, type LevelGrid, type RgbaImage } from '../models/codecs.ts';
+import { MAX_MANIFEST_BYTES, parseManifestText, type Manifest, type ModelEntry } from '../models/manifest.ts';
+import { checkOrigin, fileName, loadBytes, loadText, toUrl, verifyModelBytes, type CrossOriginPolicy } from '../models/source.ts';
 import { createQueue } from './queue.ts';
 import { normalizeRequest, type GenerateRequest, type NormalizedRequest } from './request.ts';
 import { sampleBatch } from './sample.ts';
-import { createLevelApi, type GeneratedLevel } from './levels/api.ts';
-import type { LevelRequest, NormalizedLevelRequest, NormalizedRegenerate, RegenerateOptions } from './levels/request.ts';
+import { createLevelApi } from './levels.ts';
+import type { GeneratedLevel, GenerateOptions, GenerateResult, ModelSummary, Progress, Runtime, RuntimeOptions } from './types.ts';
+import type { LevelRequest, NormalizedLevelRequest, NormalizedRegenerate, RegenerateOptions } from './level-request.ts';
 
 /** Relative to this file, so it works from the package in Node and from the dev server in a browser. */
-const DEFAULT_MANIFEST = '../models/manifest.json';
+const DEFAULT_MANIFEST = '../../models/manifest.json';
 
 export function defaultManifestUrl(): URL {
   // A non-literal first argument keeps bundlers from inlining the manifest as a hashed asset,
   // which would separate it from the model files it points to.
   return new URL(DEFAULT_MANIFEST, import.meta.url);
-}
-
-export interface RuntimeOptions {
-  /** Manifest location (URL or path), or an already-parsed manifest with the base its files resolve against. */
-  manifest?: string | URL | { manifest: Manifest; baseUrl: string | URL };
-  device?: Device;
-  /** A cache instance, options for the default IndexedDB cache, or false for none. */
-  cache?: ResultCache | CacheOptions | false;
-  /** Largest batch per onnxruntime run (guidance doubles it); default 16. */
-  maxBatch?: number;
-  /** onnxruntime-web wasm threads. */
-  numThreads?: number;
-  /**
-   * Load a manifest from another origin than the page, or models from another origin than their
-   * manifest: true, or the allowed origins (`['https://cdn.example']`). Default false.
-   */
-  allowCrossOrigin?: CrossOriginPolicy;
-}
-
-export type Progress =
-  | { phase: 'queued'; ahead: number }
-  | { phase: 'download'; model: string; loaded: number; total: number }
-  | { phase: 'sample'; step: number; steps: number };
-
-export interface GenerateOptions {
-  onProgress?: (progress: Progress) => void;
-  /** Cancels between sampler steps, or at once while the request waits in the queue. */
-  signal?: AbortSignal;
-}
-
-interface ResultBase {
-  model: string;
-  version: string;
-  sha256: string;
-  request: NormalizedRequest;
-  /** Class index per item (nullClass = unconditional). */
-  labels: number[];
-  /** Where the sampling ran (for a cache hit: where it ran when first generated). */
-  device: ExecutedDevice;
-  cached: boolean;
-  ms: number;
-}
-export interface ImageResult extends ResultBase {
-  kind: 'sprite' | 'tile';
-  images: RgbaImage[];
-}
-export interface LevelResult extends ResultBase {
-  kind: 'level';
-  levels: LevelGrid[];
-}
-export type GenerateResult = ImageResult | LevelResult;
-
-export interface ModelSummary {
-  id: string;
-  kind: ModelEntry['kind'];
-  version: string;
-  classes: string[];
-  layout: ModelEntry['layout'];
-  steps: ModelEntry['steps'];
-  guidance: ModelEntry['guidance'];
-  tiles: string[] | null;
-}
-
-export interface Runtime {
-  generate(request: GenerateRequest, options?: GenerateOptions): Promise<GenerateResult>;
-  /** A level of any width (16..10,000 columns), outpainted window by window (levels/api.ts). */
-  level(request: LevelRequest, options?: GenerateOptions): Promise<GeneratedLevel<NormalizedLevelRequest>>;
-  /** Redo columns [fromCol, toCol) of a level; every cell outside stays byte-identical. */
-  regenerate(level: LevelGrid | GeneratedLevel, options: RegenerateOptions, opts?: GenerateOptions): Promise<GeneratedLevel<NormalizedRegenerate>>;
-  /** Validate a level request without generating. */
-  validateLevel(request: LevelRequest): Promise<NormalizedLevelRequest>;
-  manifest(): Promise<Manifest>;
-  models(): Promise<ModelSummary[]>;
-  /** Validate without generating: resolves to the normalized request or throws InvalidRequestError. */
-  validate(request: GenerateRequest): Promise<NormalizedRequest>;
-  clearCache(): Promise<void>;
-  /** Releases onnxruntime sessions. */
-  dispose(): Promise<void>;
 }
 
 const now = (): number => globalThis.performance?.now() ?? Date.now();

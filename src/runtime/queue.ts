@@ -3,7 +3,7 @@
  * interleaving sampler loops (which would double memory and delay everyone). A caller that aborts
  * while waiting leaves the queue at once; a failed job never blocks the next.
  */
-import { throwIfAborted, toAbortError } from './errors.ts';
+import { throwIfAborted, toAbortError } from '../errors.ts';
 
 export interface JobOptions {
   signal?: AbortSignal;
