@@ -41,7 +41,8 @@ export function fixtureBytes(dir = FIXTURE_DIR): Uint8Array {
  */
 export function parityFixtureDirs(): string[] {
   const smoke = process.env.SMOKE_FIXTURE;
-  return smoke ? [FIXTURE_DIR, smoke] : [FIXTURE_DIR];
+  // The smoke run's level model, and its tiny seamless tile (circular padding through ONNX).
+  return smoke ? [FIXTURE_DIR, smoke, join(smoke, 'tile', 'parity')] : [FIXTURE_DIR];
 }
 
 import { mkdtempSync, writeFileSync, copyFileSync } from 'node:fs';
