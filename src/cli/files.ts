@@ -91,9 +91,11 @@ export async function commitFiles(files: OutputFile[]): Promise<void> {
   const placed: number[] = [];
   try {
     for (const [i, [, bytes]] of files.entries()) await writeFile(temps[i]!, bytes, { flag: 'wx' });
+    const existing = await Promise.all(files.map(([path]) => lstat(path).catch(() => null)));
+    for (const [i, stats] of existing.entries())
+      if (stats && !stats.isFile() && !stats.isSymbolicLink()) throw new Error(`${files[i]![0]} is not a regular file; refusing to replace it`);
     for (const [i, [path]] of files.entries()) {
-      const stats = await lstat(path).catch(() => null);
-      if (stats) {
+      if (existing[i]) {
         await rename(path, olds[i]!);
         movedAside.push(i);
       }
