@@ -61,6 +61,11 @@ function ortNode(): Promise<OrtModule | undefined> {
   return nodeModule;
 }
 
+/** Whether onnxruntime-node (an optional dependency) loads here: `bake --device native` asks before it starts. */
+export async function nativeAvailable(): Promise<boolean> {
+  return isNode && (await ortNode()) !== undefined;
+}
+
 async function hasWebGpuAdapter(): Promise<boolean> {
   const gpu = (globalThis.navigator as { gpu?: { requestAdapter(): Promise<unknown> } } | undefined)?.gpu;
   if (!gpu) return false;

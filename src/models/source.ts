@@ -82,13 +82,17 @@ async function readFileUrl(url: URL, opts: LoadOptions): Promise<Uint8Array> {
   }
   let handle: import('node:fs/promises').FileHandle;
   try {
-    handle = await fs.open(path, 'r');
+    // O_NONBLOCK: a FIFO with no writer would otherwise block open() forever (regular files ignore it).
+    const { constants } = (await import(/* @vite-ignore */ 'node:fs')) as typeof import('node:fs');
+    handle = await fs.open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (e) {
     const code = (e as { code?: string }).code;
     throw new ModelLoadError(`${fileName(url)}: cannot read ${path} (${code === 'ENOENT' ? 'no such file' : code ?? String(e)})`);
   }
   try {
-    const { size } = await handle.stat();
+    const stats = await handle.stat();
+    if (!stats.isFile()) throw new ModelLoadError(`${fileName(url)}: cannot read ${path} (not a regular file)`);
+    const { size } = stats;
     if (opts.maxBytes !== undefined && size > opts.maxBytes) throw tooLarge(url, opts.maxBytes, `${size} bytes`);
     const bytes = new Uint8Array(size);
     const chunk = 1 << 20;

@@ -15,6 +15,8 @@ export const MIN_LEVEL_WIDTH = 16;
 export const MAX_LEVEL_WIDTH = 10_000;
 /** Size cap: pins are checked cell by cell, so their number bounds the work a request can ask for. */
 export const MAX_CONSTRAINTS = 1024;
+/** Size cap on a level grid (rows x columns): the pin grids and the playability checker allocate a few arrays of this size. */
+export const MAX_LEVEL_CELLS = 1 << 20;
 /** Columns of ground pinned at the left edge by default, so Mario starts on solid ground. */
 export const DEFAULT_FLAT_START = 4;
 
@@ -135,6 +137,8 @@ export function normalizeLevelRequest(manifest: Manifest, raw: unknown): Normali
   const legend = model.tiles!;
   const rows = model.layout.height;
   const width = present('width') ? integer('width', r.width, MIN_LEVEL_WIDTH, MAX_LEVEL_WIDTH) : Math.max(MIN_LEVEL_WIDTH, model.layout.width);
+  if (rows * width > MAX_LEVEL_CELLS)
+    throw new InvalidRequestError('width', `${width} columns of ${rows} rows exceed the ${MAX_LEVEL_CELLS}-cell level limit; valid: at most ${Math.floor(MAX_LEVEL_CELLS / rows)} columns for model ${model.id}`);
   let constraints: PinRect[] = [];
   if (present('constraints')) {
     if (!Array.isArray(r.constraints)) throw new InvalidRequestError('constraints', `must be an array of { row, col, tile } or { rect: { row, col, rows, cols }, tile } (got ${describe(r.constraints)})`);

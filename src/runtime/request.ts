@@ -11,6 +11,12 @@ import { describe, integer, list, oneOf, real } from '../validate.ts';
 
 export const SAMPLERS: readonly SamplerName[] = ['ddim', 'dpmpp2m'];
 export const MAX_COUNT = 64;
+/**
+ * Size cap checked before any tensor is allocated: count x channels x height x width of one
+ * request, at most this many float32 elements (64 MiB). The manifest caps one item
+ * (MAX_ITEM_ELEMENTS); this caps the batch a request may ask for on top of it.
+ */
+export const MAX_REQUEST_ELEMENTS = 1 << 24;
 
 export interface GenerateRequest {
   /** 'tile' | 'sprite' | 'level'; may be left out when `model` is given. */
@@ -93,11 +99,15 @@ export function normalizeRequest(manifest: Manifest, raw: unknown): NormalizedRe
     cls = oneOf('class', r.class, model.classes, ` for model ${model.id}`);
   }
   const window = model.layout.width;
+  const count = present('count') ? integer('count', r.count, 1, MAX_COUNT) : 1;
+  const item = model.layout.channels * model.layout.height * window;
+  if (count * item > MAX_REQUEST_ELEMENTS)
+    throw new InvalidRequestError('count', `${count} items of model ${model.id} (${model.layout.channels}x${model.layout.height}x${window} each) exceed the ${MAX_REQUEST_ELEMENTS}-element tensor limit; valid: at most ${Math.max(1, Math.floor(MAX_REQUEST_ELEMENTS / item))}`);
   return {
     kind: model.kind,
     model: model.id,
     class: cls,
-    count: present('count') ? integer('count', r.count, 1, MAX_COUNT) : 1,
+    count,
     seed: present('seed') ? integer('seed', r.seed, 0, 0xffffffff) : randomSeed(),
     steps: present('steps') ? integer('steps', r.steps, model.steps.min, model.steps.max) : model.steps.default,
     guidance: present('guidance') ? real('guidance', r.guidance, model.guidance.min, model.guidance.max) : model.guidance.default,

@@ -66,8 +66,8 @@ const tileSet = z.strictObject({ ...sampling, count: int(1, MAX_SET_COUNT).optio
 const levelItem = z.strictObject({
   ...sampling,
   width: int(MIN_LEVEL_WIDTH, MAX_LEVEL_WIDTH).optional(),
-  // Shape and tiles checked by the level validator, which names `constraints[i].tile` etc.
-  constraints: z.array(z.unknown()).max(10_000).optional(),
+  // Count (MAX_CONSTRAINTS), shape and tiles checked by the level validator, which names `constraints[i].tile` etc.
+  constraints: z.array(z.unknown()).optional(),
   ensurePlayable: bool.optional(),
   flatStart: int(0, MAX_LEVEL_WIDTH).optional(),
   tileSize: int(4, 128).optional(),
