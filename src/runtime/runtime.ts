@@ -31,7 +31,7 @@ const now = (): number => globalThis.performance?.now() ?? Date.now();
 const LABEL_STREAM_SALT = 0x6c616265; // "labe": labels draw from their own stream, not the noise's
 
 export function createRuntime(options: RuntimeOptions = {}): Runtime {
-  const backend: Backend = createBackend({ device: options.device, numThreads: options.numThreads });
+  const backend: Backend = createBackend({ device: options.device, numThreads: options.numThreads, wasmPaths: options.wasmPaths });
   const cache: ResultCache | undefined =
     options.cache === false ? undefined : options.cache && 'get' in options.cache ? options.cache : createCache(options.cache || {});
   const queue = createQueue();
