@@ -117,7 +117,7 @@ function ortWeb(build: OrtBuild, options: BackendOptions): Promise<OrtModule> {
 function ortNode(): Promise<OrtModule | undefined> {
   // A variable specifier keeps bundlers from trying to pull the native addon into browser builds.
   const specifier = 'onnxruntime-node';
-  nodeModule ??= import(/* @vite-ignore */ specifier).then(
+  nodeModule ??= import(/* @vite-ignore */ /* webpackIgnore: true */ specifier).then(
     (m: OrtModule & { default?: OrtModule }) => (m.InferenceSession ? m : m.default),
     () => undefined,
   );

@@ -24,7 +24,7 @@ const DEFAULT_MANIFEST = '../../models/manifest.json';
 export function defaultManifestUrl(): URL {
   // A non-literal first argument keeps bundlers from inlining the manifest as a hashed asset,
   // which would separate it from the model files it points to.
-  return new URL(DEFAULT_MANIFEST, import.meta.url);
+  return new URL(/* webpackIgnore: true */ DEFAULT_MANIFEST, import.meta.url);
 }
 
 const now = (): number => globalThis.performance?.now() ?? Date.now();
