@@ -27,7 +27,11 @@ export default defineConfig({
     projects: [
       {
         // Every Node test folder (tests/unit, tests/levels, ...); the browser suite is its own project.
-        test: { name: 'unit', include: ['tests/**/*.test.ts'], exclude: ['tests/e2e/**', '**/node_modules/**'], environment: 'node', testTimeout: 60_000 },
+        test: { name: 'unit', include: ['tests/**/*.test.ts'], exclude: ['tests/e2e/**', 'tests/consumer/**', '**/node_modules/**'], environment: 'node', testTimeout: 60_000 },
+      },
+      {
+        // npm pack -> fresh Vite and webpack projects from the README, installed from the registry, played in Chromium.
+        test: { name: 'consumer', include: ['tests/consumer/**/*.test.ts'], environment: 'node', testTimeout: 420_000, hookTimeout: 600_000 },
       },
       {
         // Real Chromium through playwright-core; the tests start their own Vite server.

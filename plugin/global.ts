@@ -60,6 +60,7 @@ export class DiffusionPlugin extends Phaser.Plugins.BasePlugin {
       device: this.options.device,
       cache: this.options.cache,
       numThreads: this.options.numThreads,
+      wasmPaths: this.options.wasmPaths,
       allowCrossOrigin: this.options.allowCrossOrigin,
     });
     return this.ownClient;

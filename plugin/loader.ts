@@ -43,14 +43,16 @@ export class GenerationFile<K extends AssetKind> extends Phaser.Loader.File {
     key: string,
     readonly request: object = {},
   ) {
-    super(loader, {
+    // `cache` is read by File in Phaser 3 and 4 alike; only Phaser 4's typings list it (hence no literal here).
+    const config: Phaser.Types.Loader.FileConfig & { cache: unknown } = {
       type: TYPES[kind],
       key,
       // Never fetched (load() is replaced); Phaser wants a URL string for its bookkeeping.
       url: `diffusion:${kind}/${key}`,
       // Textures for images (as Phaser's ImageFile does), so existing keys are skipped, not regenerated.
       cache: kind === 'level' ? host.global.levels : (loader.textureManager as unknown as Phaser.Cache.BaseCache),
-    });
+    };
+    super(loader, config);
   }
 
   override load(): void {

@@ -35,6 +35,8 @@ export interface DiffusionPluginOptions {
   steps?: number | Partial<Record<AssetKind, number>>;
   /** onnxruntime-web wasm threads. */
   numThreads?: number;
+  /** URL prefix (ending in '/') of onnxruntime-web's .wasm files, to self-host them or use a CDN of the same version. */
+  wasmPaths?: string;
   /** A manifest on another origin than the page, or models on another origin than the manifest: true or the allowed origins. Default false. */
   allowCrossOrigin?: boolean | string[];
   /** A worker client to use instead of starting one (tests, custom bundling); the plugin will not terminate it. */

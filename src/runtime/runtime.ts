@@ -24,14 +24,14 @@ const DEFAULT_MANIFEST = '../../models/manifest.json';
 export function defaultManifestUrl(): URL {
   // A non-literal first argument keeps bundlers from inlining the manifest as a hashed asset,
   // which would separate it from the model files it points to.
-  return new URL(DEFAULT_MANIFEST, import.meta.url);
+  return new URL(/* webpackIgnore: true */ DEFAULT_MANIFEST, import.meta.url);
 }
 
 const now = (): number => globalThis.performance?.now() ?? Date.now();
 const LABEL_STREAM_SALT = 0x6c616265; // "labe": labels draw from their own stream, not the noise's
 
 export function createRuntime(options: RuntimeOptions = {}): Runtime {
-  const backend: Backend = createBackend({ device: options.device, numThreads: options.numThreads });
+  const backend: Backend = createBackend({ device: options.device, numThreads: options.numThreads, wasmPaths: options.wasmPaths });
   const cache: ResultCache | undefined =
     options.cache === false ? undefined : options.cache && 'get' in options.cache ? options.cache : createCache(options.cache || {});
   const queue = createQueue();
