@@ -110,6 +110,14 @@ const bench = {
     }
   },
   matmulGflops: (n?: number) => extras!.matmulGflops(n),
+  /** The WebGPU adapter this page gets (SwiftShader, or a real GPU), or null. */
+  async adapter(): Promise<Record<string, string> | null> {
+    const gpu = (navigator as { gpu?: { requestAdapter(o?: object): Promise<{ info?: Record<string, string> } | null> } }).gpu;
+    const a = await gpu?.requestAdapter({ powerPreference: 'high-performance' });
+    if (!a) return null;
+    const info = a.info ?? {};
+    return { vendor: info.vendor ?? '', architecture: info.architecture ?? '', device: info.device ?? '', description: info.description ?? '' };
+  },
 };
 (window as unknown as { bench: typeof bench }).bench = bench;
 document.getElementById('status')!.textContent = 'ready';

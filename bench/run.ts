@@ -17,12 +17,12 @@ import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { Command } from 'commander';
 import type * as Ort from 'onnxruntime-web';
-import type { Page } from 'playwright-core';
 import { createBackend, observeRuns } from '../src/backend/onnx.ts';
 import { parseManifestText, type ModelEntry } from '../src/models/manifest.ts';
 import { sampleBatch } from '../src/runtime/sample.ts';
 import { createRuntime } from '../src/runtime/runtime.ts';
 import { HAVE_BROWSER, launchChromium, startServer, WEBGPU } from '../tests/helpers/chromium.ts';
+import { openBench, type BenchPage, type Measured } from './browser.ts';
 import { graphFlops, matmulModel } from './onnx-graph.ts';
 import type { Timing } from './timing.ts';
 
@@ -320,42 +320,6 @@ if (opts.nodeWasm) {
 loads.after_node = load();
 
 // ------------------------------------------------------------------ 4. Chromium: the real worker
-
-interface RunLog {
-  calls: number;
-  run_ms: number;
-  items: number;
-}
-interface Measured extends Timing {
-  wall_ms: number;
-  runs: RunLog;
-}
-type BenchPage = {
-  bench: {
-    where(): string;
-    coldStart(): Promise<{ wasm_init_ms: number; threads: number; models: Record<string, { download_ms: number; sha256_ms: number; session_ms: number; bytes: number }> }>;
-    level(w: number, seed: number): Promise<Measured>;
-    chunk(seed: number): Promise<Measured>;
-    image(kind: 'sprite' | 'tile', seed: number, count?: number, steps?: number): Promise<Measured>;
-    pixels(kind: 'sprite' | 'tile', seed: number, count: number, steps: number): Promise<{ device: string; ms: number; data: number[][] }>;
-    levelCells(seed: number, steps: number): Promise<{ device: string; ms: number; cells: number[] }>;
-    cacheHits(): Promise<Record<string, number>>;
-    clientCacheHit(): Promise<number>;
-    matmulGflops(n?: number): Promise<number>;
-  };
-};
-
-async function openBench(page: Page, origin: string, query: string): Promise<BenchPage['bench']> {
-  page.on('pageerror', (e) => log(`pageerror: ${e.message}`));
-  await page.goto(`${origin}/bench/${query}`);
-  await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready', null, { timeout: 120_000 });
-  // Each method runs in the page; arguments and results cross as JSON.
-  return new Proxy({} as BenchPage['bench'], {
-    // Not a thenable: `await openBench(...)` must not call the page.
-    get: (_, name: string) => name === 'then' ? undefined : (...args: unknown[]) =>
-      page.evaluate(([name, args]) => ((window as unknown as BenchPage).bench as unknown as Record<string, (...a: unknown[]) => unknown>)[name]!(...args), [name, args] as const),
-  });
-}
 
 interface ChromiumFigures {
   where: string;
