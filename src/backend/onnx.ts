@@ -46,6 +46,14 @@ type OrtModule = typeof Ort;
  */
 type OrtBuild = 'wasm' | 'jsep';
 
+/** Told the wall time of every `session.run` (bench/run.ts: overhead outside ORT, achieved GFLOP/s). */
+export type RunObserver = (ms: number, device: ExecutedDevice, batch: number) => void;
+let runObserver: RunObserver | undefined;
+/** One observer for the whole module (none by default); `undefined` removes it. */
+export function observeRuns(observer: RunObserver | undefined): void {
+  runObserver = observer;
+}
+
 const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string' && typeof (globalThis as { window?: unknown }).window === 'undefined';
 
 const DEFAULT_SESSION_TIMEOUT_MS = 30_000;
@@ -262,7 +270,9 @@ export function createBackend(options: BackendOptions = {}): Backend {
     };
     let result: Ort.InferenceSession.OnnxValueMapType;
     try {
+      const started = runObserver && performance.now();
       result = await session.run(feeds);
+      if (runObserver) runObserver(performance.now() - started!, dev, b);
     } catch (e) {
       throw new BackendError(`${dev} run failed: ${e instanceof Error ? e.message : String(e)}`);
     }
