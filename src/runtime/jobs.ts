@@ -1,20 +1,19 @@
 /**
- * What images (runtime.ts) and levels (levels.ts) share between validation and decoding: the
- * clock, class labels drawn from a seed, the cache look-up around a job, and the job runner
+ * What images (runtime.ts) and levels (levels.ts) share between validation and decoding: class
+ * labels drawn from a seed, the sampler settings, the cache look-up around a job, and the job runner
  * (queue -> session -> sample, with progress and abort).
  */
 import type { DenoiserSession, ExecutedDevice } from '../backend/onnx.ts';
 import type { ResultCache } from '../cache/cache.ts';
 import type { DenoiserRun } from '../core/guidance.ts';
 import { createRng } from '../core/rng.ts';
+import { now } from '../clock.ts';
 import { throwIfAborted } from '../errors.ts';
 import type { ModelEntry } from '../models/manifest.ts';
 import { cacheKey, type CacheableRequest } from './cache-key.ts';
 import type { JobQueue } from './queue.ts';
 import type { SampleOptions } from './sample.ts';
 import type { GenerateOptions, Progress } from './types.ts';
-
-export const now = (): number => globalThis.performance?.now() ?? Date.now();
 
 /** Labels draw from their own stream ("labe"), not the noise's. */
 const LABEL_STREAM_SALT = 0x6c616265;
