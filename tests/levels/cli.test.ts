@@ -2,26 +2,18 @@
  * `asset-diffusion generate level` and `eval levels` as a user runs them (the bin shim, a child
  * process) on the real level-smb model; skipped where models/level-smb.onnx is absent.
  */
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decode } from 'fast-png';
 import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/asset-diffusion.js', import.meta.url));
 const HAVE_MODEL = existsSync(fileURLToPath(new URL('../../models/level-smb.onnx', import.meta.url)));
 
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = { ...process.env };
-  delete env.ASSET_DIFFUSION_MANIFEST; // the package's models/manifest.json
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { env }, (error, stdout, stderr) =>
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+/** On the package's models/manifest.json. */
+const cli = (args: string[]) => runCli(args, { ASSET_DIFFUSION_MANIFEST: undefined });
 
 const outDir = () => mkdtempSync(join(tmpdir(), 'asset-diffusion-levels-'));
 
