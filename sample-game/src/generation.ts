@@ -26,17 +26,23 @@ export interface GenerationStats {
   backend: Backend | undefined;
   hits: number;
   misses: number;
-  manifest: string;
+  /** The manifest in use; undefined: none on this site (no models, nothing generated). */
+  manifest: string | undefined;
 }
 
 type Listener = (progress: Progress) => void;
 
-/** The trained models when they exist, else the tiny test fixture (a clone before training). */
-export async function findManifest(): Promise<string> {
-  const real = '/models/manifest.json';
-  const response = await fetch(real, { method: 'HEAD' }).catch(() => undefined);
+/** Where a site keeps its models (the dev server and `npm run build` serve models/ there). */
+export const SITE_MANIFEST = '/models/manifest.json';
+
+/**
+ * The site's models manifest, or undefined when it has none (a clone whose models are not trained
+ * or exported yet): the game then plays with a procedural level and placeholder art and says so.
+ */
+export async function findManifest(): Promise<string | undefined> {
+  const response = await fetch(SITE_MANIFEST, { method: 'HEAD' }).catch(() => undefined);
   const isJson = response?.ok && (response.headers.get('content-type') ?? '').includes('json');
-  return isJson ? real : '/tests/fixtures/tiny/manifest.json';
+  return isJson ? SITE_MANIFEST : undefined;
 }
 
 let chunkKeys = 0;
@@ -49,7 +55,7 @@ export class Generation {
     private plugin: DiffusionPlugin,
     readonly models: Models,
     private steps: number | undefined,
-    manifest: string,
+    manifest: string | undefined,
   ) {
     this.stats = { backend: undefined, hits: 0, misses: 0, manifest };
     plugin.events.on(DiffusionEvents.PROGRESS, (p: DiffusionProgress) => this.listeners.forEach((l) => l(p)));
@@ -57,9 +63,10 @@ export class Generation {
     plugin.events.on(DiffusionEvents.BACKEND, (device: Backend) => void (this.stats.backend = device));
   }
 
-  static async create(game: Phaser.Game, manifest: string, steps: number | undefined): Promise<Generation> {
+  static async create(game: Phaser.Game, manifest: string | undefined, steps: number | undefined): Promise<Generation> {
     const plugin = game.plugins.get(GLOBAL_KEY) as DiffusionPlugin;
-    const list = await plugin.client.models();
+    // No manifest, no models: the worker is never started and every kind is drawn without one.
+    const list = manifest === undefined ? [] : await plugin.client.models();
     const models: Models = {};
     for (const kind of ['level', 'sprite', 'tile'] as const) {
       const found = list.find((m) => m.kind === kind);

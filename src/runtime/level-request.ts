@@ -7,7 +7,7 @@
 import { InvalidRequestError } from '../errors.ts';
 import type { Manifest, ModelEntry, TileInfo } from '../models/manifest.ts';
 import type { SamplerName } from '../core/samplers.ts';
-import { SAMPLERS, randomSeed, resolveModel } from './request.ts';
+import { SAMPLERS, randomSeed, resolveModel, type Resolved } from './request.ts';
 import { boolean, describe, integer, object, oneOf, onlyFields, real } from '../validate.ts';
 import { flatStartPins, pinGrid, tileRef, type PinRect } from '../levels/pins.ts';
 
@@ -129,7 +129,7 @@ export function requestPins(request: NormalizedLevelRequest, rows: number, legen
   return pins;
 }
 
-export function normalizeLevelRequest(manifest: Manifest, raw: unknown): NormalizedLevelRequest {
+export function normalizeLevelRequest(manifest: Manifest, raw: unknown): Resolved<NormalizedLevelRequest> {
   const r = object('request', raw);
   onlyFields(r, LEVEL_FIELDS);
   const model = levelModel(manifest, r);
@@ -163,7 +163,7 @@ export function normalizeLevelRequest(manifest: Manifest, raw: unknown): Normali
     flatStart,
   };
   if (ensurePlayable) refuseImpossiblePins(requestPins(request, rows, legend), rows, width, legend);
-  return request;
+  return { request, model };
 }
 
 function classOf(model: ModelEntry, r: Record<string, unknown>): string | null {
@@ -195,7 +195,7 @@ export function normalizeRegenerate(
   raw: unknown,
   level: { rows: number; cols: number; legend: readonly TileInfo[] },
   base?: { model: string; steps: number; guidance: number; class: string | null; sampler: SamplerName; eta: number },
-): NormalizedRegenerate {
+): Resolved<NormalizedRegenerate> {
   const r = object('options', raw);
   onlyFields(r, REGENERATE_FIELDS);
   const present = (k: string): boolean => r[k] !== undefined;
@@ -208,7 +208,7 @@ export function normalizeRegenerate(
   if (chars(level.legend) !== chars(legend)) throw new InvalidRequestError('level', `legend ${chars(level.legend)} is not model ${model.id}'s (${chars(legend)})`);
   const fromCol = integer('fromCol', r.fromCol, 0, level.cols - 1);
   const toCol = integer('toCol', r.toCol, fromCol + 1, level.cols);
-  return {
+  const request: NormalizedRegenerate = {
     model: model.id,
     fromCol,
     toCol,
@@ -220,6 +220,7 @@ export function normalizeRegenerate(
     eta: same('eta') ? base!.eta : present('eta') ? real('eta', r.eta, 0, 1) : 0,
     ensurePlayable: present('ensurePlayable') ? boolean('ensurePlayable', r.ensurePlayable) : false,
   };
+  return { request, model };
 }
 
 /** Stable JSON of a normalized level request (cache key input). */

@@ -81,7 +81,13 @@ export function resolveModel(manifest: Manifest, request: { kind?: unknown; mode
   return model;
 }
 
-export function normalizeRequest(manifest: Manifest, raw: unknown): NormalizedRequest {
+/** A normalized request with the manifest entry it resolved to, so no caller looks the model up again. */
+export interface Resolved<R> {
+  request: R;
+  model: ModelEntry;
+}
+
+export function normalizeRequest(manifest: Manifest, raw: unknown): Resolved<NormalizedRequest> {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new InvalidRequestError('request', `must be an object (got ${describe(raw)})`);
   const r = raw as Record<string, unknown>;
   for (const key of Object.keys(r)) {
@@ -103,7 +109,7 @@ export function normalizeRequest(manifest: Manifest, raw: unknown): NormalizedRe
   const item = model.layout.channels * model.layout.height * window;
   if (count * item > MAX_REQUEST_ELEMENTS)
     throw new InvalidRequestError('count', `${count} items of model ${model.id} (${model.layout.channels}x${model.layout.height}x${window} each) exceed the ${MAX_REQUEST_ELEMENTS}-element tensor limit; valid: at most ${Math.max(1, Math.floor(MAX_REQUEST_ELEMENTS / item))}`);
-  return {
+  const request: NormalizedRequest = {
     kind: model.kind,
     model: model.id,
     class: cls,
@@ -118,6 +124,7 @@ export function normalizeRequest(manifest: Manifest, raw: unknown): NormalizedRe
     alphaThreshold: sprite ? (present('alphaThreshold') ? real('alphaThreshold', r.alphaThreshold, 0, 1) : 0.5) : null,
     palette: sprite && present('palette') ? integer('palette', r.palette, 2, 256) : null,
   };
+  return { request, model };
 }
 
 /** Stable JSON of a normalized request (keys in a fixed order). */

@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createRuntime } from '../../src/runtime/runtime.ts';
 import { pinGrid } from '../../src/levels/pins.ts';
 import { SMB_LEGEND } from '../../src/levels/legend.ts';
+import { FAMILY_MANIFEST } from '../helpers/fixture.ts';
 import { Columns } from '../../sample-game/src/world/columns.ts';
 import { startCells } from '../../src/levels/playability.ts';
 import { extendLevelRequest } from '../../src/runtime/extend.ts';
@@ -17,9 +18,8 @@ import { CHUNK_WIDTH, CONTEXT, FIRST_WIDTH, firstChunkRequest, nextChunkRequest 
 import { proceduralChunk } from '../../sample-game/src/world/procedural.ts';
 
 const REAL = fileURLToPath(new URL('../../models/manifest.json', import.meta.url));
-const FIXTURE = fileURLToPath(new URL('../fixtures/plugin/manifest.json', import.meta.url));
 const REAL_LEVEL = existsSync(REAL) && existsSync(fileURLToPath(new URL('../../models/level-smb.onnx', import.meta.url)));
-const MANIFEST = REAL_LEVEL ? REAL : FIXTURE;
+const MANIFEST = REAL_LEVEL ? REAL : FAMILY_MANIFEST;
 
 function grid(rows: string[]): LevelGrid {
   const ids = rows.map((r) => [...r].map((ch) => SMB_LEGEND.findIndex((t) => t.char === ch)));
