@@ -1,5 +1,4 @@
-/** Web Worker entry: exposes the runtime through comlink. Loaded by client.ts. */
-import * as Comlink from 'comlink';
-import { createWorkerApi } from './api.ts';
+/** Web Worker entry: exposes the runtime through comlink, behind the message guard (wire.ts). Loaded by client.ts. */
+import { exposeWorkerApi } from './api.ts';
 
-Comlink.expose(createWorkerApi());
+exposeWorkerApi();
