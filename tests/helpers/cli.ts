@@ -22,7 +22,10 @@ export async function runCli(args: string[], env: Record<string, string | undefi
   console.warn = console.error;
   // commander writes --help straight to stdout.
   const write = process.stdout.write;
-  process.stdout.write = ((chunk: string | Uint8Array) => void out.push(String(chunk).trimEnd()) || true) as typeof process.stdout.write;
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    out.push(String(chunk).trimEnd());
+    return true;
+  }) as typeof process.stdout.write;
   for (const [k, v] of Object.entries(env)) {
     if (v === undefined) delete process.env[k];
     else process.env[k] = v;

@@ -270,7 +270,7 @@ describe('worker protocol: malformed messages never crash the worker', () => {
     const { port1, port2 } = new MessageChannel();
     Comlink.expose(createWorkerApi(), guardEndpoint(port1 as unknown as Comlink.Endpoint, ['validate']));
     const remote = Comlink.wrap<Record<string, () => Promise<unknown>>>(port2 as unknown as Comlink.Endpoint);
-    const error = await remote.constructor!().catch((e) => e);
+    const error = await remote.constructor!().catch((e: unknown) => e as Error);
     expect(error).toBeInstanceOf(AssetDiffusionError);
     expect(error.message).toMatch(/^message: unknown method; valid: validate$/);
     port1.close();
