@@ -9,30 +9,8 @@
  */
 import * as Phaser from 'phaser';
 import { AssetDiffusionError } from '../src/errors.ts';
-import type { TileInfo } from '../src/models/manifest.ts';
+import { packJsonProblem, type ItemRecord as PackItem, type PackGridJson as GridJson, type PackJson } from '../src/pack-format.ts';
 import type { FileHost } from './types.ts';
-
-const FORMAT = 'asset-diffusion-pack';
-const FORMAT_VERSION = 1;
-
-interface PackFileRef {
-  path: string;
-}
-interface PackItem {
-  kind: 'sprite' | 'tile' | 'level';
-  name: string;
-  files: Record<string, PackFileRef>;
-  tileWidth?: number;
-  tileHeight?: number;
-  count?: number;
-  tileSize?: number;
-}
-interface GridJson {
-  width: number;
-  height: number;
-  legend: TileInfo[];
-  data: number[][];
-}
 
 const packError = (message: string): Error => new AssetDiffusionError(message, 'PackFormatError');
 
@@ -54,10 +32,10 @@ export class DiffusionPackFile extends Phaser.Loader.FileTypes.JSONFile {
     this.state = Phaser.Loader.FILE_PROCESSING;
     let items: PackItem[];
     try {
-      const pack = JSON.parse(this.xhrLoader!.responseText);
-      if (pack?.format !== FORMAT || pack.formatVersion !== FORMAT_VERSION || !Array.isArray(pack.items)) {
-        throw packError(`${this.url}: not an asset-diffusion pack (expected format "${FORMAT}", formatVersion ${FORMAT_VERSION}, items[])`);
-      }
+      const pack = JSON.parse(this.xhrLoader!.responseText) as PackJson;
+      // The same check the CLI's merge makes (src/pack-format.ts): format, version, and file paths inside the pack.
+      const problem = packJsonProblem(pack);
+      if (problem) throw packError(`${this.url}: ${problem}`);
       this.data = pack;
       items = pack.items;
     } catch (e) {

@@ -1,9 +1,10 @@
 /**
  * Main-thread side of the worker: wraps it with comlink, turns AbortSignals into cancel messages,
- * progress callbacks into proxies, and plain `{ name, message }` errors back into named classes.
+ * and progress callbacks into proxies; named errors come back as their classes (wire.ts).
  */
 import * as Comlink from 'comlink';
-import { AbortError, BackendError, reviveError, toAbortError } from '../errors.ts';
+import { AbortError, BackendError, toAbortError } from '../errors.ts';
+import './wire.ts'; // named errors arrive as their classes, fields included
 import { logger } from '../log.ts';
 import type { GenerateRequest, NormalizedRequest } from '../runtime/request.ts';
 import type { GenerateOptions, GenerateResult, ModelSummary } from '../runtime/types.ts';
@@ -50,14 +51,6 @@ function absolute(url: string | URL | undefined): string | undefined {
   return base ? new URL(url, base).href : String(url);
 }
 
-async function revived<T>(call: Promise<T>): Promise<T> {
-  try {
-    return await call;
-  } catch (e) {
-    throw reviveError(e);
-  }
-}
-
 /** One worker and its comlink proxy; `dead` rejects when that worker dies. */
 interface Generation {
   worker: WorkerLike | undefined;
@@ -99,7 +92,7 @@ export function createWorkerClient(options: WorkerClientOptions = {}): WorkerCli
     const late = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new BackendError(`the generation worker did not start within ${Math.round(startTimeoutMs / 1000)} s: ${START_HINT}`)), startTimeoutMs);
     });
-    const ready = Promise.race([revived(api.init(config)), dead, late]).then(
+    const ready = Promise.race([api.init(config), dead, late]).then(
       () => {
         started = true;
         clearTimeout(timer);
@@ -165,7 +158,7 @@ export function createWorkerClient(options: WorkerClientOptions = {}): WorkerCli
     const terminated = new Promise<never>((_, reject) => (rejectEarly = reject));
     pending.add(rejectEarly);
     try {
-      return await Promise.race([revived(make(generation.api)), generation.dead, terminated]);
+      return await Promise.race([make(generation.api), generation.dead, terminated]);
     } finally {
       pending.delete(rejectEarly);
     }

@@ -51,7 +51,7 @@ describe('pack config', () => {
     [{ ...SMALL_PACK, name: 'Big Pack' }, 'name: must be 1..64 characters of a-z, 0-9, "_" or "-", starting with a letter or digit (got "Big Pack")'],
     [{ sprites: {} }, 'sprites: must be an array (got object)'],
     [{ sprites: [{ count: 2 }] }, 'sprites[0].name: must be 1..64 characters'],
-    [{ sprites: [{ name: 'a', steps: 'many' }] }, 'sprites[0].steps: must be a number (got "many")'],
+    [{ sprites: [{ name: 'a', steps: 'many' }] }, 'sprites[0].steps: must be an integer from 1 to 1000 (got "many")'],
     [{ sprites: [{ name: 'a', guidance: 99 }] }, 'sprites[0].guidance: must be a number from 0 to 20 (got 99)'],
     [{ sprites: [{ name: 'a', sampler: 'euler' }] }, 'sprites[0].sampler: unknown value "euler"; valid values: ddim, dpmpp2m'],
     [{ sprites: [{ name: 'a', palette: 1 }] }, 'sprites[0].palette: must be an integer from 2 to 256 (got 1)'],

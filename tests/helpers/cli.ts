@@ -23,6 +23,12 @@ export async function runCli(args: string[], env: Record<string, string | undefi
   console.log = (...parts: unknown[]) => void out.push(text(parts));
   console.error = (...parts: unknown[]) => void err.push(text(parts));
   console.warn = console.error;
+  // commander writes --help straight to stdout.
+  const write = process.stdout.write;
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    out.push(String(chunk).trimEnd());
+    return true;
+  }) as typeof process.stdout.write;
   for (const [k, v] of Object.entries(env)) {
     if (v === undefined) delete process.env[k];
     else process.env[k] = v;
@@ -32,6 +38,7 @@ export async function runCli(args: string[], env: Record<string, string | undefi
     return { code, stdout: out.join('\n'), stderr: err.join('\n') };
   } finally {
     Object.assign(console, saved);
+    process.stdout.write = write;
     for (const [k, v] of Object.entries(savedEnv)) {
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;
