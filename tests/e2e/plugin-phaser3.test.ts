@@ -24,7 +24,7 @@ const userLayout: Plugin = {
   },
 };
 
-type Win = { plugin: Record<string, () => any> & { record: { ready: boolean } }; game: any };
+type Win = { plugin: Record<'inspect' | 'cancelOnShutdown' | 'destroyGame' | 'packCheck', () => any> & { record: { ready: boolean } }; game: any };
 declare const window: Win;
 
 describe.skipIf(!browserForTests())('Phaser plugin on Phaser 3.90 in Chromium', () => {
