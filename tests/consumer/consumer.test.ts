@@ -118,15 +118,19 @@ describe.skipIf(!browserForTests())('the packed package in fresh user projects',
       }),
     );
     timings.install = { 'all three, in parallel': seconds(t) };
+    t = performance.now();
     browser = await launchChromium();
+    timings.browser = { launch: seconds(t) };
   }, 600_000);
 
   afterAll(async () => {
     await browser?.close();
-    mkdirSync('test-results', { recursive: true });
-    writeFileSync('test-results/consumer-timings.json', JSON.stringify(timings, null, 1) + '\n');
+    const t = performance.now();
     if (work && !process.env.KEEP_CONSUMER) rmSync(work, { recursive: true, force: true });
     else if (work) console.log(`consumer projects kept in ${work}`);
+    timings.cleanup = { 'rm projects': seconds(t) };
+    mkdirSync('test-results', { recursive: true });
+    writeFileSync('test-results/consumer-timings.json', JSON.stringify(timings, null, 1) + '\n');
   });
 
   it('the README section has every file the test writes, and the package holds what a user needs and nothing from tests', async () => {
