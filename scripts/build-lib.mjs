@@ -51,4 +51,6 @@ rewrite('src/cli/manifest.js', "'../../tests/fixtures/tiny/manifest.json'", "'..
 
 const left = [...files(OUT)].filter((p) => /\.(js|d\.ts)$/.test(p) && /^(?:import|export)\b[^\n]*(?:from |import\()\s*['"]\.{1,2}\/[^'"]+\.ts['"]/m.test(readFileSync(p, 'utf8')));
 if (left.length) throw new Error(`build-lib: .ts specifiers left in ${left.join(', ')}`);
+// The no-bundler build: lib/browser/ (scripts/build-browser.mjs).
+await import('./build-browser.mjs');
 console.log(`build-lib: ${OUT}/ written (${declarations} declaration files had .ts specifiers rewritten)`);

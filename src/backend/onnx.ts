@@ -102,12 +102,6 @@ function ortWeb(build: OrtBuild, options: BackendOptions): Promise<OrtModule> {
   if (!module) {
     module = importBuild(build).then(
       (ort) => {
-        const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
-        const cores = (globalThis.navigator as { hardwareConcurrency?: number } | undefined)?.hardwareConcurrency ?? 1;
-        // Without cross-origin isolation there is no SharedArrayBuffer, so threads cannot start; in Node
-        // extra wasm threads only compete with the test runner for the same cores.
-        ort.env.wasm.numThreads = options.numThreads ?? (isolated && !isNode ? Math.max(1, Math.min(4, cores)) : 1);
-        if (options.wasmPaths) ort.env.wasm.wasmPaths = options.wasmPaths;
         ort.env.logLevel = 'error';
         nameThreads();
         return ort;
@@ -119,7 +113,16 @@ function ortWeb(build: OrtBuild, options: BackendOptions): Promise<OrtModule> {
     );
     webModules.set(build, module);
   }
-  return module;
+  // onnxruntime reads env when its wasm starts (the first session): set by whoever gets there first.
+  return module.then((ort) => {
+    const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
+    const cores = (globalThis.navigator as { hardwareConcurrency?: number } | undefined)?.hardwareConcurrency ?? 1;
+    // Without cross-origin isolation there is no SharedArrayBuffer, so threads cannot start; in Node
+    // extra wasm threads only compete with the test runner for the same cores.
+    ort.env.wasm.numThreads = options.numThreads ?? (isolated && !isNode ? Math.max(1, Math.min(4, cores)) : 1);
+    if (options.wasmPaths) ort.env.wasm.wasmPaths = options.wasmPaths;
+    return ort;
+  });
 }
 
 function ortNode(): Promise<OrtModule | undefined> {

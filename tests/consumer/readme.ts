@@ -14,12 +14,16 @@ export function readmeSection(readme = readFileSync('README.md', 'utf8')): strin
   return readme.slice(start, end < 0 ? undefined : end);
 }
 
-/** path -> contents of each block with a path in its info string. */
+/**
+ * path -> contents of each block with a path in its info string; a variant of a path is named in
+ * parentheses (```html index.html (no bundler)) and keyed `no bundler:index.html`.
+ */
 export function readmeFiles(section = readmeSection()): Map<string, string> {
   const files = new Map<string, string>();
-  for (const m of section.matchAll(/^```(\w+) (\S+)\n([\s\S]*?)^```$/gm)) {
-    if (files.has(m[2]!)) throw new Error(`README: two blocks for ${m[2]}`);
-    files.set(m[2]!, m[3]!);
+  for (const m of section.matchAll(/^```(\w+) (\S+)(?: \(([^)]+)\))?\n([\s\S]*?)^```$/gm)) {
+    const key = m[3] ? `${m[3]}:${m[2]}` : m[2]!;
+    if (files.has(key)) throw new Error(`README: two blocks for ${key}`);
+    files.set(key, m[4]!);
   }
   return files;
 }
