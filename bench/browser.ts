@@ -23,6 +23,7 @@ export type BenchPage = {
     cacheHits(): Promise<Record<string, number>>;
     clientCacheHit(): Promise<number>;
     matmulGflops(n?: number): Promise<number>;
+    wasmInit(build: 'default' | 'wasm'): Promise<{ import_ms: number; init_ms: number; threads: number }>;
     adapter(): Promise<Record<string, string> | null>;
   };
 };

@@ -55,6 +55,17 @@ const bench = {
   /** What decides wasm threads: cross-origin isolation (SharedArrayBuffer) and the core count. */
   where: (): string =>
     `Chromium worker, ${crossOriginIsolated ? 'cross-origin isolated' : 'NOT isolated (one thread)'}, ${navigator.hardwareConcurrency} cores${threads ? `, ${threads} wasm thread(s)` : ''}`,
+  /** onnxruntime-web's start in a fresh worker, per build ('default' = with JSEP WebGPU, 'wasm' = wasm only). */
+  wasmInit(build: 'default' | 'wasm'): Promise<{ import_ms: number; init_ms: number; threads: number }> {
+    const w = new Worker(new URL(`./init-worker.ts?build=${build}${threads ? `&threads=${threads}` : ''}`, import.meta.url), { type: 'module' });
+    return new Promise((resolve, reject) => {
+      w.onmessage = (e) => {
+        w.terminate();
+        resolve(e.data);
+      };
+      w.onerror = (e) => reject(new Error(e.message));
+    });
+  },
   async coldStart() {
     await client.models(); // starts the worker (init creates the runtime; no session yet)
     return extras!.coldStart(manifest, threads);
