@@ -8,7 +8,7 @@ import type { Device } from '../backend/onnx.ts';
 import type { GeneratedLevel, Runtime } from '../runtime/types.ts';
 import { SMB_LEGEND } from '../levels/legend.ts';
 import { brokenStructureRate, kl, klBaseline, novelty } from '../levels/metrics.ts';
-import type { LevelRequest } from '../runtime/level-request.ts';
+import { normalizeLevelRequest, type LevelRequest } from '../runtime/level-request.ts';
 import { createRuntime } from '../runtime/runtime.ts';
 import { defaultDataDir, loadTrainingLevels } from '../levels/training-data.ts';
 import { integer } from '../validate.ts';
@@ -82,8 +82,8 @@ export async function evalLevels(runtime: Runtime, f: EvalFlags, report: (line: 
   if (f.guidance !== undefined) base.guidance = numeric(f.guidance) as number;
   if (f.sampler !== undefined) base.sampler = f.sampler as LevelRequest['sampler'];
   if (f.eta !== undefined) base.eta = numeric(f.eta) as number;
-  const request = await runtime.validateLevel(base);
-  const legend = (await runtime.manifest()).models.find((m) => m.id === request.model)!.tiles!;
+  const { request, model } = normalizeLevelRequest(await runtime.manifest(), base);
+  const legend = model.tiles!;
   if (legend.map((t) => t.char).join('') !== SMB_LEGEND.map((t) => t.char).join('')) {
     throw new InvalidRequestError('model', `${request.model} does not use the SMB legend (${legend.map((t) => t.char).join('')}); eval levels compares with the VGLC Mario levels`);
   }
@@ -114,7 +114,6 @@ export async function evalLevels(runtime: Runtime, f: EvalFlags, report: (line: 
   }
   const grids = results.map((r) => r.grid);
   const meta = results.map((r) => r.metadata);
-  const model = (await runtime.manifest()).models.find((m) => m.id === request.model)!;
   return {
     model: model.id,
     version: model.version,

@@ -13,9 +13,6 @@ import { MAX_MANIFEST_BYTES, parseManifestText, type Manifest } from '../models/
 import { readCappedText } from '../node/read.ts';
 import { defaultManifestUrl } from '../runtime/runtime.ts';
 
-/** The fixture model ships with the repository so the CLI and tests work before real models exist. */
-const FIXTURE_MANIFEST = new URL('../../tests/fixtures/tiny/manifest.json', import.meta.url);
-
 export interface CliManifest {
   manifest: Manifest;
   baseUrl: URL;
@@ -23,20 +20,20 @@ export interface CliManifest {
 
 /**
  * The manifest path: the option as given (an empty `--manifest ""` is an error, never a quiet
- * fallback), else the environment variable (empty counts as unset, as shells do), else the default.
+ * fallback), else the environment variable (empty counts as unset, as shells do), else the
+ * package's models/manifest.json. Without any of them (a clone whose models are not trained or
+ * fetched yet) it stops with a ModelLoadError (exit 1) that says how to get one; it never falls
+ * back to the test fixtures.
  */
-export function resolveCliManifest(option: string | undefined, note: (message: string) => void): { path: string; user: boolean } {
+export function resolveCliManifest(option: string | undefined, _note?: (message: string) => void): { path: string; user: boolean } {
   if (option !== undefined) return { path: option, user: true };
   const env = process.env.ASSET_DIFFUSION_MANIFEST;
   if (env) return { path: env, user: true };
   const packaged = fileURLToPath(defaultManifestUrl());
   if (existsSync(packaged)) return { path: packaged, user: false };
-  const fixture = fileURLToPath(FIXTURE_MANIFEST);
-  if (existsSync(fixture)) {
-    note(`note: ${packaged} not found; using the tiny test fixture model (${fixture})`);
-    return { path: fixture, user: false };
-  }
-  return { path: packaged, user: false };
+  throw new ModelLoadError(
+    `no models manifest: ${packaged} does not exist. Train or export the models (models/README.md), or point --manifest or $ASSET_DIFFUSION_MANIFEST at a manifest.json`,
+  );
 }
 
 /** Reads and validates the CLI's manifest (InvalidRequestError on `manifest`, or ManifestError: both exit 2). */

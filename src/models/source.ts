@@ -52,7 +52,7 @@ export async function toUrl(location: string | URL): Promise<URL> {
   if (hasScheme(location)) return new URL(location);
   const href = (globalThis as { location?: { href: string } }).location?.href;
   if (href) return new URL(location, href);
-  const { pathToFileURL } = (await import(/* @vite-ignore */ 'node:url')) as typeof import('node:url');
+  const { pathToFileURL } = (await import(/* @vite-ignore */ /* webpackIgnore: true */ 'node:url')) as typeof import('node:url');
   return pathToFileURL(location);
 }
 
@@ -72,8 +72,8 @@ export async function loadText(location: string | URL, opts: LoadOptions = {}): 
 }
 
 async function readFileUrl(url: URL, opts: LoadOptions): Promise<Uint8Array> {
-  const fs = (await import(/* @vite-ignore */ 'node:fs/promises')) as typeof import('node:fs/promises');
-  const { fileURLToPath } = (await import(/* @vite-ignore */ 'node:url')) as typeof import('node:url');
+  const fs = (await import(/* @vite-ignore */ /* webpackIgnore: true */ 'node:fs/promises')) as typeof import('node:fs/promises');
+  const { fileURLToPath } = (await import(/* @vite-ignore */ /* webpackIgnore: true */ 'node:url')) as typeof import('node:url');
   let path: string;
   try {
     path = fileURLToPath(url);

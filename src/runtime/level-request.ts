@@ -7,7 +7,7 @@
 import { InvalidRequestError } from '../errors.ts';
 import type { Manifest, ModelEntry, TileInfo } from '../models/manifest.ts';
 import type { SamplerName } from '../core/samplers.ts';
-import { normalizeSampling, resolveModel } from './request.ts';
+import { normalizeSampling, resolveModel, type Resolved } from './request.ts';
 import { boolean, describe, integer, object, onlyFields } from '../validate.ts';
 import { flatStartPins, pinGrid, tileRef, type PinRect } from '../levels/pins.ts';
 
@@ -129,7 +129,7 @@ export function requestPins(request: NormalizedLevelRequest, rows: number, legen
   return pins;
 }
 
-export function normalizeLevelRequest(manifest: Manifest, raw: unknown): NormalizedLevelRequest {
+export function normalizeLevelRequest(manifest: Manifest, raw: unknown): Resolved<NormalizedLevelRequest> {
   const r = object('request', raw);
   onlyFields(r, LEVEL_FIELDS);
   const model = levelModel(manifest, r);
@@ -151,7 +151,7 @@ export function normalizeLevelRequest(manifest: Manifest, raw: unknown): Normali
   const { seed, steps, guidance, class: cls, sampler, eta } = normalizeSampling(model, r);
   const request: NormalizedLevelRequest = { kind: 'level', model: model.id, width, seed, steps, guidance, class: cls, sampler, eta, constraints, ensurePlayable, flatStart };
   if (ensurePlayable) refuseImpossiblePins(requestPins(request, rows, legend), rows, width, legend);
-  return request;
+  return { request, model };
 }
 
 /**
@@ -177,7 +177,7 @@ export function normalizeRegenerate(
   raw: unknown,
   level: { rows: number; cols: number; legend: readonly TileInfo[] },
   base?: { model: string; steps: number; guidance: number; class: string | null; sampler: SamplerName; eta: number },
-): NormalizedRegenerate {
+): Resolved<NormalizedRegenerate> {
   const r = object('options', raw);
   onlyFields(r, REGENERATE_FIELDS);
   const present = (k: string): boolean => r[k] !== undefined;
@@ -192,7 +192,7 @@ export function normalizeRegenerate(
   // A previous result's settings carry over for the fields left out, when it used the same model.
   const inherit = base && base.model === model.id ? base : undefined;
   const { seed, steps, guidance, class: cls, sampler, eta } = normalizeSampling(model, r, inherit);
-  return {
+  const request: NormalizedRegenerate = {
     model: model.id,
     fromCol,
     toCol,
@@ -204,6 +204,7 @@ export function normalizeRegenerate(
     eta,
     ensurePlayable: present('ensurePlayable') ? boolean('ensurePlayable', r.ensurePlayable) : false,
   };
+  return { request, model };
 }
 
 /** Stable JSON of a normalized level request (cache key input). */

@@ -81,6 +81,12 @@ export function resolveModel(manifest: Manifest, request: { kind?: unknown; mode
   return model;
 }
 
+/** A normalized request with the manifest entry it resolved to, so no caller looks the model up again. */
+export interface Resolved<R> {
+  request: R;
+  model: ModelEntry;
+}
+
 /** The sampling fields every request shares (generate, level, regenerate, pack items): one normaliser for all. */
 export interface NormalizedSampling {
   seed: number;
@@ -113,7 +119,7 @@ export function normalizeSampling(model: ModelEntry, r: Record<string, unknown>,
   };
 }
 
-export function normalizeRequest(manifest: Manifest, raw: unknown): NormalizedRequest {
+export function normalizeRequest(manifest: Manifest, raw: unknown): Resolved<NormalizedRequest> {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new InvalidRequestError('request', `must be an object (got ${describe(raw)})`);
   const r = raw as Record<string, unknown>;
   for (const key of Object.keys(r)) {
@@ -131,7 +137,7 @@ export function normalizeRequest(manifest: Manifest, raw: unknown): NormalizedRe
   if (count * item > MAX_REQUEST_ELEMENTS)
     throw new InvalidRequestError('count', `${count} items of model ${model.id} (${model.layout.channels}x${model.layout.height}x${window} each) exceed the ${MAX_REQUEST_ELEMENTS}-element tensor limit; valid: at most ${Math.max(1, Math.floor(MAX_REQUEST_ELEMENTS / item))}`);
   const sampling = normalizeSampling(model, r);
-  return {
+  const request: NormalizedRequest = {
     kind: model.kind,
     model: model.id,
     class: sampling.class,
@@ -146,6 +152,7 @@ export function normalizeRequest(manifest: Manifest, raw: unknown): NormalizedRe
     alphaThreshold: sprite ? (present('alphaThreshold') ? real('alphaThreshold', r.alphaThreshold, 0, 1) : 0.5) : null,
     palette: sprite && present('palette') ? integer('palette', r.palette, 2, 256) : null,
   };
+  return { request, model };
 }
 
 /** Stable JSON of a normalized request (keys in a fixed order). */

@@ -1,8 +1,11 @@
 /**
- * The CLI in-process: `main(argv)` with stdout and stderr captured and environment variables set
- * for the call. The same code the bin shim runs, without a Node start per case (~2 s each), so
- * property tests can afford thousands of runs. Not safe to call concurrently.
+ * The CLI for tests, two ways. `runCli`: in-process, `main(argv)` with stdout and stderr captured
+ * and environment variables set for the call; the same code the bin shim runs, without a Node
+ * start per case (~2 s each), so property tests can afford thousands of runs (not safe to call
+ * concurrently). `spawnCli`: the bin shim in a child process, as a user runs it.
  */
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { main } from '../../src/cli/main.ts';
 
 export interface CliRun {
@@ -47,4 +50,34 @@ export async function runCli(args: string[], env: Record<string, string | undefi
 export function isOneLineRefusal(r: CliRun): boolean {
   const lines = r.stderr.split('\n').filter((l) => l !== '');
   return r.code === 2 && lines.length === 1 && lines[0]!.startsWith('asset-diffusion: ') && !/\n\s+at /.test(r.stderr);
+}
+
+/** The asset-diffusion command as a user runs it: the bin shim in a child process (the one spawner of the CLI tests). */
+export const BIN = fileURLToPath(new URL('../../bin/asset-diffusion.js', import.meta.url));
+
+export interface CliResult {
+  /** Exit code (1 when the process died of a signal). */
+  code: number;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `asset-diffusion ...args`; `env` adds variables to this process's, and an undefined value removes one. */
+export function spawnCli(args: string[], env: Record<string, string | undefined> = {}): Promise<CliResult> {
+  const merged: NodeJS.ProcessEnv = { ...process.env };
+  for (const [name, value] of Object.entries(env)) {
+    if (value === undefined) delete merged[name];
+    else merged[name] = value;
+  }
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BIN, ...args], { env: merged, maxBuffer: 1 << 24 }, (error, stdout, stderr) =>
+      resolve({
+        code: error ? ((error as { code?: number }).code ?? 1) : 0,
+        signal: (error as { signal?: NodeJS.Signals } | null)?.signal ?? null,
+        stdout,
+        stderr,
+      }),
+    );
+  });
 }

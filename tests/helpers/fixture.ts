@@ -80,3 +80,21 @@ export function levelManifest(m: ReturnType<typeof fixtureManifestJson>): void {
     ],
   });
 }
+
+/**
+ * The fixture family: one tiny untrained model per kind (sprite, seamless tile, SMB-legend level),
+ * written through models/export.py by tests/fixtures/plugin/make.py.
+ */
+export const FAMILY_DIR = fileURLToPath(new URL('../fixtures/plugin/', import.meta.url));
+export const FAMILY_MANIFEST = `${FAMILY_DIR}manifest.json`;
+
+/** A temp folder holding the family's model of `kind` alone, its manifest entry changed by `edit`; returns the manifest path. */
+export function familyModelDir(kind: 'sprite' | 'tile' | 'level', edit: (model: Record<string, unknown>) => void = () => {}): { dir: string; manifest: string } {
+  const family = JSON.parse(readFileSync(FAMILY_MANIFEST, 'utf8')) as ReturnType<typeof fixtureManifestJson>;
+  const model = family.models.find((m) => m.kind === kind)!;
+  const dir = mkdtempSync(join(tmpdir(), 'asset-diffusion-'));
+  copyFileSync(join(FAMILY_DIR, model.file as string), join(dir, model.file as string));
+  edit(model);
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ ...family, models: [model] }, null, 1));
+  return { dir, manifest: join(dir, 'manifest.json') };
+}

@@ -175,7 +175,7 @@ describe('caps that are enforced exactly', () => {
   const pins = (n: number) => Array.from({ length: n }, (_, i) => ({ row: i % 16, col: Math.floor(i / 16), tile: '-' }));
 
   it('1,024 single-cell pins pass; 1,025 are refused in the API, the CLI and a pack, with the same message', async () => {
-    expect(normalizeLevelRequest(m, { width: 100, constraints: pins(MAX_CONSTRAINTS) }).constraints).toHaveLength(1024);
+    expect(normalizeLevelRequest(m, { width: 100, constraints: pins(MAX_CONSTRAINTS) }).request.constraints).toHaveLength(1024);
     expect(() => normalizeLevelRequest(m, { width: 100, constraints: pins(1025) })).toThrow(/^constraints: has 1025 entries; valid: at most 1024/);
     const dir = tmp();
     writeFileSync(join(dir, 'c.json'), JSON.stringify(pins(1025)));

@@ -177,7 +177,7 @@ export function validatePack(raw: unknown, manifest: Manifest): ValidatedPack {
       try {
         if (kind === 'level') {
           const e = entry as z.infer<typeof levelItem>;
-          const n = normalizeLevelRequest(manifest, {
+          const { request: n, model } = normalizeLevelRequest(manifest, {
             kind: 'level', model: e.model, class: e.class, width: e.width, seed, steps: e.steps, guidance: e.guidance,
             sampler: e.sampler, eta: e.eta, constraints: e.constraints, ensurePlayable: e.ensurePlayable, flatStart: e.flatStart,
           });
@@ -187,11 +187,11 @@ export function validatePack(raw: unknown, manifest: Manifest): ValidatedPack {
             flatStart: n.flatStart, tileSize: e.tileSize ?? 16,
           };
           config.levels.push(params);
-          item = { index: items.length, kind, path: at, params, model: modelById(manifest, n.model), paramsHash: '' };
+          item = { index: items.length, kind, path: at, params, model, paramsHash: '' };
         } else {
           const e = entry as z.infer<typeof spriteSet>;
           const count = e.count ?? 1;
-          const n = normalizeRequest(manifest, {
+          const { request: n, model } = normalizeRequest(manifest, {
             kind, model: e.model, class: e.class, count: Math.min(count, MAX_COUNT), seed, steps: e.steps, guidance: e.guidance,
             sampler: e.sampler, eta: e.eta, ...(kind === 'sprite' ? { palette: e.palette, alphaThreshold: e.alphaThreshold } : {}),
           });
@@ -202,10 +202,10 @@ export function validatePack(raw: unknown, manifest: Manifest): ValidatedPack {
           if (kind === 'sprite') {
             const params: NormalizedSprite = { ...common, ...(n.palette !== null ? { palette: n.palette } : {}), alphaThreshold: n.alphaThreshold ?? 0.5 };
             config.sprites.push(params);
-            item = { index: items.length, kind, path: at, params, model: modelById(manifest, n.model), paramsHash: '' };
+            item = { index: items.length, kind, path: at, params, model, paramsHash: '' };
           } else {
             config.tiles.push(common);
-            item = { index: items.length, kind, path: at, params: common, model: modelById(manifest, n.model), paramsHash: '' };
+            item = { index: items.length, kind, path: at, params: common, model, paramsHash: '' };
           }
         }
       } catch (e) {
