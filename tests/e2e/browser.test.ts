@@ -9,12 +9,15 @@ import type { ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WEBGPU, browserForTests, launchChromium, startServer } from '../helpers/chromium.ts';
 import type { WorkerRun } from './harness.ts';
+import fc from 'fast-check';
+import { malformedMessage } from '../helpers/fuzz.ts';
 
 type Harness = {
   viaWorker(device: string, request: object, cacheName: string | false): Promise<WorkerRun>;
   rawSample(device: string, seed: number, steps: number): Promise<{ device: string; x: number[] }>;
   autoDevice(sabotage: string): Promise<{ device: string; warnings: string[] }>;
   hasWebGpu(): Promise<boolean>;
+  malformedToWorker(messages: unknown[]): Promise<{ died: string | null; errorName?: string; field?: string; models: number }>;
   isolated(): boolean;
 };
 declare const harness: Harness;
@@ -124,6 +127,13 @@ describe.skipIf(!browserForTests())('in Chromium', () => {
     const run = await page.evaluate(() => harness.viaWorker('wasm', { kind: 'sprite', count: 0 }, false));
     expect(run.errorName).toBe('InvalidRequestError');
     expect(run.errorMessage).toBe('count: must be an integer from 1 to 64 (got 0)');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('200 malformed messages posted to the real worker: it does not die and still answers (errors keep their field)', async () => {
+    const messages = fc.sample(malformedMessage, { numRuns: 200, seed: 20 });
+    const got = await page.evaluate((m) => harness.malformedToWorker(m), messages);
+    expect(got).toEqual({ died: null, errorName: 'InvalidRequestError', field: 'count', models: 1 });
     expect(pageErrors).toEqual([]);
   });
 });

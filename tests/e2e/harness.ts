@@ -88,5 +88,38 @@ async function hasWebGpu(): Promise<boolean> {
   return !!gpu && (await gpu.requestAdapter()) != null;
 }
 
-Object.assign(window, { harness: { viaWorker, rawSample, autoDevice, hasWebGpu, isolated: () => crossOriginIsolated } });
+/**
+ * Malformed messages posted straight to the real module worker (as any script in the page could),
+ * then a request through the client: the worker must neither die nor stop answering.
+ */
+async function malformedToWorker(messages: unknown[]): Promise<{ died: string | null; errorName?: string; field?: string; models: number }> {
+  let worker: Worker | undefined;
+  let died: string | null = null;
+  const client = createWorkerClient({
+    manifest: MANIFEST,
+    device: 'wasm',
+    cache: false,
+    createWorker: () => {
+      worker = new Worker(new URL('../../src/worker/worker.ts', import.meta.url), { type: 'module', name: 'asset-diffusion' });
+      worker.addEventListener('error', (e) => (died ??= e.message || 'error event'));
+      return worker;
+    },
+  });
+  try {
+    await client.models();
+    for (const m of messages) {
+      try {
+        worker!.postMessage(m);
+      } catch {
+        // not cloneable: nothing was sent
+      }
+    }
+    const error = (await client.validate({ kind: 'sprite', count: 0 }).catch((e: unknown) => e)) as { name?: string; field?: string };
+    return { died, errorName: error?.name, field: error?.field, models: (await client.models()).length };
+  } finally {
+    await client.terminate();
+  }
+}
+
+Object.assign(window, { harness: { viaWorker, rawSample, autoDevice, hasWebGpu, malformedToWorker, isolated: () => crossOriginIsolated } });
 document.getElementById('status')!.textContent = 'ready';

@@ -27,6 +27,7 @@ import { isOneLineRefusal, runCli } from '../helpers/cli.ts';
 import { FIXTURE_DIR, fixtureManifestJson, levelManifest } from '../helpers/fixture.ts';
 import { allKindsManifest } from '../bake/helpers.ts';
 import { nodeWorker } from './workers.ts';
+import { malformedMessage as message, nasty } from '../helpers/fuzz.ts';
 
 const SCALE = Number(process.env.FUZZ_RUNS ?? 1);
 const SEED = Number(process.env.FUZZ_SEED ?? 20);
@@ -154,14 +155,6 @@ levelManifest(levelJson);
 const levelModelManifest: Manifest = parseManifest(levelJson);
 const bothManifest: Manifest = parseManifest({ schemaVersion: 1, models: [...fixtureManifestJson().models, ...levelJson.models] });
 
-/** Values that break validators: wrong types, edge numbers, huge strings, prototype keys. */
-const nasty = fc.oneof(
-  fc.constantFrom(undefined, null, true, false, 0, -0, -1, 1, 1.5, 2 ** 32, Number.NaN, Infinity, -Infinity, 1e308, '', 'x'.repeat(100_000), '__proto__', 'constructor', [], {}, [1, 2], { rect: {} }),
-  fc.integer({ min: -10, max: 20_000 }),
-  fc.double(),
-  fc.string({ maxLength: 20 }),
-  fc.anything({ maxDepth: 2 }),
-);
 const fields = (names: readonly string[]) => fc.dictionary(fc.oneof(fc.constantFrom(...names), fc.string({ maxLength: 8 })), nasty, { maxKeys: 6 });
 
 /** The validator either returns or throws one of `classes`, with a short one-line message that starts with its field. */
@@ -212,26 +205,6 @@ describe('validators: a normalized request or a named error, never a crash', () 
 });
 
 // ---------------------------------------------------------------- the worker protocol
-
-/** Malformed messages as a page could post them: junk, and comlink-shaped messages with wrong types, paths and arguments. */
-const message = fc.oneof(
-  fc.anything({ maxDepth: 2 }),
-  fc.record(
-    {
-      id: fc.oneof(fc.string({ maxLength: 6 }), fc.integer(), nasty),
-      type: fc.oneof(fc.constantFrom('GET', 'SET', 'APPLY', 'CONSTRUCT', 'ENDPOINT', 'RELEASE'), nasty),
-      // Methods that start work (generate, level, init, ...) are left out: with well-formed
-      // arguments those are real calls, and hundreds of them would only queue generations.
-      path: fc.oneof(fc.array(fc.constantFrom('validate', 'validateLevel', 'cancel', 'models', 'constructor', '__proto__', 'toString', 'then', 'prototype'), { maxLength: 3 }), nasty),
-      argumentList: fc.oneof(
-        fc.array(fc.oneof(fc.record({ type: fc.constantFrom('RAW', 'HANDLER', 'PROXY', 'X'), name: fc.constantFrom('proxy', 'throw', 'nope'), value: nasty }), nasty), { maxLength: 4 }),
-        nasty,
-      ),
-      value: nasty,
-    },
-    { requiredKeys: [] },
-  ).filter((m) => !(m.type === 'RELEASE' && Array.isArray(m.path) && m.path.length === 0)), // the client's own goodbye (terminate): detaches the API, as comlink defines
-);
 
 describe('worker protocol: malformed messages never crash the worker', () => {
   it('over a MessageChannel: the API behind the guard keeps answering, errors keep their class and field', async () => {
