@@ -8,6 +8,9 @@ export const crossOriginIsolation = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
+/** The Node tests that take minutes (200 concurrent requests, the 1,000-generation soak, workers killed mid-request). */
+const SLOW_TESTS = ['tests/reliability/load.test.ts', 'tests/reliability/worker-crash.test.ts'];
+
 export default defineConfig({
   server: { headers: crossOriginIsolation },
   preview: { headers: crossOriginIsolation },
@@ -26,8 +29,16 @@ export default defineConfig({
     maxWorkers: 1,
     projects: [
       {
-        // Every Node test folder (tests/unit, tests/levels, ...); the browser suite is its own project.
-        test: { name: 'unit', include: ['tests/**/*.test.ts'], exclude: ['tests/e2e/**', '**/node_modules/**'], environment: 'node', testTimeout: 60_000 },
+        // Every Node test folder (tests/unit, tests/levels, ...); the browser suite, the slow tests and the consumer test are their own projects.
+        test: { name: 'unit', include: ['tests/**/*.test.ts'], exclude: ['tests/e2e/**', 'tests/consumer/**', ...SLOW_TESTS, '**/node_modules/**'], environment: 'node', testTimeout: 60_000 },
+      },
+      {
+        // Load, soak and kill tests: minutes, not seconds. `npm test` runs them; `npm run test:unit` does not.
+        test: { name: 'slow', include: SLOW_TESTS, environment: 'node', testTimeout: 180_000 },
+      },
+      {
+        // npm pack -> fresh Vite and webpack projects from the README, installed from the registry, played in Chromium.
+        test: { name: 'consumer', include: ['tests/consumer/**/*.test.ts'], environment: 'node', testTimeout: 420_000, hookTimeout: 600_000 },
       },
       {
         // Real Chromium through playwright-core; the tests start their own Vite server.

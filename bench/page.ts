@@ -9,7 +9,8 @@
 import * as Comlink from 'comlink';
 import { createWorkerClient } from '../src/worker/client.ts';
 import type { GenerateResult } from '../src/runtime/types.ts';
-import { CONTEXT, nextChunkRequest } from '../sample-game/src/world/chunk-requests.ts';
+import { nextChunkRequest } from '../sample-game/src/world/chunk-requests.ts';
+import { extendLevelRequest } from '../src/runtime/extend.ts';
 import type { Timing } from './timing.ts';
 import type { BenchWorker, RunLog } from './worker.ts';
 
@@ -49,13 +50,6 @@ const strip = <T extends { result: unknown }>(m: T): Omit<T, 'result'> => {
   return rest;
 };
 
-/** The last `count` columns of a grid, as the sample game's stream hands them to nextChunkRequest. */
-function tail(grid: { rows: number; cols: number; cells: Uint8Array }, count: number) {
-  const from = grid.cols - count;
-  const cells = new Uint8Array(grid.rows * count);
-  for (let r = 0; r < grid.rows; r++) for (let c = 0; c < count; c++) cells[r * count + c] = grid.cells[r * grid.cols + from + c]!;
-  return { rows: grid.rows, cols: count, cells };
-}
 
 const bench = {
   /** What decides wasm threads: cross-origin isolation (SharedArrayBuffer) and the core count. */
@@ -82,7 +76,7 @@ const bench = {
   /** The sample game's next chunk: the last CONTEXT columns of a level pinned, 24 new columns. */
   async chunk(seed: number) {
     const first = await client.level({ width: 48, seed, ensurePlayable: true });
-    const request = nextChunkRequest(seed, 1, tail(first.grid, CONTEXT));
+    const request = extendLevelRequest(first.grid, nextChunkRequest(seed, 1));
     return strip(await timed(() => client.level(request), (r) => ({ windows: r.metadata.windows })));
   },
   async image(kind: 'sprite' | 'tile', seed: number, count = 1, steps?: number) {

@@ -1,6 +1,13 @@
 #!/usr/bin/env node
-// The CLI is TypeScript; tsx compiles it on the fly so a clean clone works without a build step.
-import { register } from 'tsx/esm/api';
+// Installed from npm, the CLI is the built JavaScript in lib/. In a clone (src/ present) it runs the
+// TypeScript sources through tsx, a dev dependency, so a clean clone needs no build step.
+import { existsSync } from 'node:fs';
 
-register();
-await import('../src/cli/index.ts');
+const source = new URL('../src/cli/index.ts', import.meta.url);
+if (existsSync(source)) {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import(source.href);
+} else {
+  await import('../lib/src/cli/index.js');
+}

@@ -5,12 +5,15 @@ import { levelPreview } from '../src/levels/export.ts';
 import type { RgbaImage } from '../src/models/codecs.ts';
 import type { GenerateResult, ModelSummary } from '../src/runtime/types.ts';
 
-/** The trained models when they exist, else the tiny test fixture (a clone before training). */
-async function findManifest(): Promise<string> {
-  const real = '/models/manifest.json';
-  const response = await fetch(real, { method: 'HEAD' }).catch(() => undefined);
+const SITE_MANIFEST = '/models/manifest.json';
+
+/** `?manifest=URL`, else the site's models/manifest.json, else undefined (a clone whose models are not trained or exported yet). */
+async function findManifest(): Promise<string | undefined> {
+  const asked = new URLSearchParams(location.search).get('manifest');
+  if (asked) return asked;
+  const response = await fetch(SITE_MANIFEST, { method: 'HEAD' }).catch(() => undefined);
   const isJson = response?.ok && (response.headers.get('content-type') ?? '').includes('json');
-  return isJson ? real : '/tests/fixtures/tiny/manifest.json';
+  return isJson ? SITE_MANIFEST : undefined;
 }
 
 function draw(image: RgbaImage, scale: number): HTMLCanvasElement {
@@ -27,7 +30,8 @@ function picture(result: GenerateResult): HTMLCanvasElement {
   return draw(composeSheet(result.images), 4);
 }
 
-const client = createWorkerClient({ manifest: await findManifest() });
+const manifest = await findManifest();
+const client = manifest === undefined ? undefined : createWorkerClient({ manifest });
 
 function section(model: ModelSummary): HTMLElement {
   const el = document.createElement('section');
@@ -43,7 +47,7 @@ function section(model: ModelSummary): HTMLElement {
     status.textContent = 'queued';
     try {
       const count = model.kind === 'level' ? 1 : 16;
-      const result = await client.generate(
+      const result = await client!.generate(
         { model: model.id, count, seed },
         { onProgress: (p) => (status.textContent = p.phase === 'sample' ? `sampling ${p.step}/${p.steps}` : p.phase === 'download' ? `downloading ${p.loaded}/${p.total} bytes` : `queued (${p.ahead} ahead)`) },
       );
@@ -64,6 +68,7 @@ function section(model: ModelSummary): HTMLElement {
 }
 
 try {
+  if (!client) throw new Error(`no models manifest at ${SITE_MANIFEST}: train or export the models (models/README.md), or open this page with ?manifest=URL`);
   const models = await client.models();
   document.getElementById('models')!.replaceChildren(...models.map(section));
 } catch (e) {

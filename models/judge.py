@@ -167,6 +167,22 @@ def stray_pixels(x):
     return float(((near <= 1) & inner).sum() / inner.sum().clamp(min=1))
 
 
+def fragments(gen, gen_labels, real, labels):
+    """Per class, the share of samples with fewer opaque pixels than the class's 5th percentile in
+    the real art: the "a few loose pixels" failure of small item classes."""
+    area = lambda x: (x[:, 3] > 0).flatten(1).sum(1).float()
+    out = {}
+    for c in gen_labels.unique().tolist():
+        floor = torch.quantile(area(real[labels == c]), 0.05)
+        out[c] = float((area(gen[gen_labels == c]) < floor).float().mean())
+    return out
+
+
+def opaque(x):
+    """RGB tiles with an all-opaque alpha channel, so the sprite figures apply to them."""
+    return torch.cat([x, torch.ones_like(x[:, :1])], 1) if x.shape[1] == 3 else x
+
+
 @torch.no_grad()
 def evaluate(kind, root, generated: Path, count: int):
     names = data.class_names(kind)
@@ -214,9 +230,19 @@ def evaluate(kind, root, generated: Path, count: int):
         result["stray_pixels_real_held_out"] = round(stray_pixels(real[te]), 4)
         result["stray_pixels_per_class"] = {names[c]: round(stray_pixels(gen[gen_labels == c]), 3)
                                             for c in gen_labels.unique().tolist()}
+        result["fragments_per_class"] = {names[c]: round(v, 3)
+                                         for c, v in fragments(gen, gen_labels, real, labels).items()}
     if kind == "tile":
         result["seam_ratio"] = round(seam_ratio(gen), 4)
         result["seam_ratio_training_tiles"] = round(seam_ratio(real), 4)
+        result["seam_ratio_per_class"] = {names[c]: round(seam_ratio(gen[gen_labels == c]), 3)
+                                          for c in gen_labels.unique().tolist()}
+        result["speckle"] = round(speckle(opaque(gen)), 4)
+        result["speckle_real_held_out"] = round(speckle(opaque(real[te])), 4)
+        result["speckle_per_class"] = {names[c]: round(speckle(opaque(gen[gen_labels == c])), 3)
+                                       for c in gen_labels.unique().tolist()}
+        result["speckle_real_per_class"] = {names[c]: round(speckle(opaque(real[labels == c])), 3)
+                                            for c in gen_labels.unique().tolist()}
     return result
 
 

@@ -1,7 +1,9 @@
 """Pipeline smoke test for CI: train a tiny level model for a few steps on the real data, export
 it, and write a parity fixture the TypeScript tests replay (SMOKE_FIXTURE=<out> npm test); then
 train a tiny sprite and a tiny tile model the same way, so the palette recipe (k-means palette,
-snapped data, cross-entropy, colour lookup in the graph) is exercised for RGBA and RGB.
+snapped data, cross-entropy, colour lookup in the graph) is exercised for RGBA and RGB. The tile
+model also gets a parity fixture (<out>/tile/parity): it is the circular-padded net, whose ONNX
+export once computed something other than the trained net.
 
     python3 -m models.smoke --data ../shared/data --out /tmp/asset-diffusion-smoke
 """
@@ -53,6 +55,8 @@ def smoke_palette(root: Path, out: Path, config: str, steps: int = 5):
     export_onnx(denoiser, nets.layout(cfg), out / f"{config}.onnx")
     entry = manifest_entry(cfg, out / f"{config}.onnx", denoiser=denoiser)
     assert all(len(c) == 4 and (channels == 4 or c[3] == 255) for c in entry["palette"]), "manifest palette is RGBA8"
+    if cfg["net"]["circular"]:
+        write_fixture(cfg, denoiser, out / "parity")
     print(f"{config} smoke: {steps} steps, {len(palette)}-entry palette, exported to {out}")
 
 

@@ -1,7 +1,7 @@
 """A by-eye seam check for the tile model, on what the TypeScript pipeline generates: three tiles
-per class from the CLI, each laid 4x4, in one picture.
+per class from the CLI, each laid 4x4: one picture of every class, and one per class.
 
-    python3 -m models.tiling --out docs/tiles-4x4.png [--seed 11]
+    python3 -m models.tiling --out docs/tiles-4x4.png [--per-class docs/tiles] [--seed 11]
 """
 import argparse
 import subprocess
@@ -15,9 +15,14 @@ from . import data
 TILE, REPEAT, PER_CLASS, GAP = 32, 4, 3, 8
 
 
+def zoom(im):
+    return im.resize((im.width * 2, im.height * 2), Image.NEAREST)
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--out", default="docs/tiles-4x4.png")
+    p.add_argument("--per-class", default="docs/tiles", help="folder for one <class>-4x4.png per class")
     p.add_argument("--seed", type=int, default=11)
     args = p.parse_args()
     classes = data.class_names("tile")
@@ -36,8 +41,11 @@ def main():
                 for y in range(REPEAT):
                     for x in range(REPEAT):
                         out.paste(tile, (i * (block + GAP) + x * TILE, row * (block + GAP) + y * TILE))
-    out.resize((out.width * 2, out.height * 2), Image.NEAREST).save(args.out)
-    print(f"wrote {args.out}: {PER_CLASS} tiles per class ({', '.join(classes)}), seed {args.seed}, each laid {REPEAT}x{REPEAT}")
+            row_box = (0, row * (block + GAP), out.width - GAP, row * (block + GAP) + block)
+            Path(args.per_class).mkdir(parents=True, exist_ok=True)
+            zoom(out.crop(row_box)).save(Path(args.per_class) / f"{name}-4x4.png")
+    zoom(out).save(args.out)
+    print(f"wrote {args.out} and {args.per_class}/<class>-4x4.png: {PER_CLASS} tiles per class ({', '.join(classes)}), seed {args.seed}, each laid {REPEAT}x{REPEAT}")
 
 
 if __name__ == "__main__":

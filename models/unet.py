@@ -1,6 +1,7 @@
 """A small conv UNet (lucidrains / DDPM style) for 32x32 sprites and tiles and 14xW level windows.
 
-Options that matter here: `circular` pads every conv around a torus so tiles come out seamless;
+Options that matter here: `circular` pads every conv around a torus so tiles come out seamless
+(written as explicit wrap padding: torch 1.13 exports `padding_mode="circular"` to ONNX wrongly);
 `patch` folds p x p pixels into channels (space-to-depth) so each step is ~p^2 cheaper on CPU.
 """
 import math
@@ -17,15 +18,37 @@ def timestep_embedding(t: torch.Tensor, dim: int) -> torch.Tensor:
     return torch.cat([torch.cos(args), torch.sin(args)], dim=-1)
 
 
+class WrapConv2d(nn.Conv2d):
+    """A conv padded around a torus. Same weights and maths as padding_mode="circular", but the
+    wrap is two concats, because torch 1.13's ONNX export of circular padding computes something
+    else (max |diff| ~1 on the tile model; repro in bench/)."""
+
+    def __init__(self, cin, cout, k, stride=1):
+        super().__init__(cin, cout, k, stride=stride, padding=0)
+        self.wrap = k // 2
+
+    def forward(self, x):
+        p = self.wrap
+        x = torch.cat([x[..., -p:, :], x, x[..., :p, :]], dim=-2)
+        x = torch.cat([x[..., -p:], x, x[..., :p]], dim=-1)
+        return super().forward(x)
+
+
+def conv(cin, cout, k=3, stride=1, circular=False):
+    if circular and k > 1:
+        return WrapConv2d(cin, cout, k, stride)
+    return nn.Conv2d(cin, cout, k, stride=stride, padding=k // 2)
+
+
 class ResBlock(nn.Module):
-    def __init__(self, cin, cout, emb_dim, pad_mode, dropout=0.0):
+    def __init__(self, cin, cout, emb_dim, circular, dropout=0.0):
         super().__init__()
         self.norm1 = nn.GroupNorm(8, cin)
-        self.conv1 = nn.Conv2d(cin, cout, 3, padding=1, padding_mode=pad_mode)
+        self.conv1 = conv(cin, cout, circular=circular)
         self.emb = nn.Linear(emb_dim, 2 * cout)
         self.norm2 = nn.GroupNorm(8, cout)
         self.drop = nn.Dropout(dropout)
-        self.conv2 = nn.Conv2d(cout, cout, 3, padding=1, padding_mode=pad_mode)
+        self.conv2 = conv(cout, cout, circular=circular)
         self.skip = nn.Conv2d(cin, cout, 1) if cin != cout else nn.Identity()
 
     def forward(self, x, emb):
@@ -61,36 +84,35 @@ class UNet(nn.Module):
         self.patch = patch
         self.out_ch = out_ch
         self.multiple = patch * 2 ** (len(mults) - 1)
-        pad = "circular" if circular else "zeros"
         emb_dim = 4 * base
         self.time_mlp = nn.Sequential(nn.Linear(base, emb_dim), nn.SiLU(), nn.Linear(emb_dim, emb_dim))
         self.class_emb = nn.Embedding(num_classes + 1, emb_dim)  # last index = no class (CFG)
         self.base = base
-        self.inp = nn.Conv2d(in_ch * patch * patch, base, 3, padding=1, padding_mode=pad)
+        self.inp = conv(in_ch * patch * patch, base, circular=circular)
         chans = [base * m for m in mults]
         self.down, skips, ch = nn.ModuleList(), [base], base
         for i, c in enumerate(chans):
             for _ in range(blocks):
-                self.down.append(nn.ModuleList([ResBlock(ch, c, emb_dim, pad, dropout),
+                self.down.append(nn.ModuleList([ResBlock(ch, c, emb_dim, circular, dropout),
                                                 Attention(c) if attn[i] else nn.Identity()]))
                 ch = c
                 skips.append(ch)
             if i < len(chans) - 1:
-                self.down.append(nn.Conv2d(ch, ch, 3, stride=2, padding=1, padding_mode=pad))
+                self.down.append(conv(ch, ch, stride=2, circular=circular))
                 skips.append(ch)
-        self.mid1 = ResBlock(ch, ch, emb_dim, pad, dropout)
+        self.mid1 = ResBlock(ch, ch, emb_dim, circular, dropout)
         self.mid_attn = Attention(ch)
-        self.mid2 = ResBlock(ch, ch, emb_dim, pad, dropout)
+        self.mid2 = ResBlock(ch, ch, emb_dim, circular, dropout)
         self.up = nn.ModuleList()
         for i, c in reversed(list(enumerate(chans))):
             for _ in range(blocks + 1):
-                self.up.append(nn.ModuleList([ResBlock(ch + skips.pop(), c, emb_dim, pad, dropout),
+                self.up.append(nn.ModuleList([ResBlock(ch + skips.pop(), c, emb_dim, circular, dropout),
                                               Attention(c) if attn[i] else nn.Identity()]))
                 ch = c
             if i > 0:
-                self.up.append(nn.Conv2d(ch, ch, 3, padding=1, padding_mode=pad))
+                self.up.append(conv(ch, ch, circular=circular))
         self.out_norm = nn.GroupNorm(8, ch)
-        self.out = nn.Conv2d(ch, out_ch * patch * patch, 3, padding=1, padding_mode=pad)
+        self.out = conv(ch, out_ch * patch * patch, circular=circular)
         nn.init.zeros_(self.out.weight)
         nn.init.zeros_(self.out.bias)
 

@@ -10,9 +10,10 @@ import { legendTileset } from '../src/levels/export.ts';
 import type { GeneratedLevel } from '../src/runtime/types.ts';
 import type { ImageResult } from '../src/runtime/types.ts';
 import type { LevelGrid } from '../src/models/codecs.ts';
+import { extendLevelRequest, type ExtendLevelRequest } from '../src/runtime/extend.ts';
 import { addSheetTexture } from './textures.ts';
 import type { StoredLevel } from './level.ts';
-import { DiffusionEvents, type AssetKind, type BackendName, type DiffusionPluginOptions, type ResultOf } from './types.ts';
+import { DiffusionEvents, type AssetKind, type BackendName, type CallOptions, type DiffusionPluginOptions, type DiffusionProgress, type LevelRequest, type ResultOf } from './types.ts';
 import { registerFileTypes } from './loader.ts';
 
 export const GLOBAL_KEY = 'DiffusionPlugin';
@@ -21,10 +22,14 @@ const LEGEND_TILE = 16;
 
 type Emit = (event: string, ...args: unknown[]) => void;
 
-export interface RunOptions {
-  signal?: AbortSignal;
+export interface RunOptions extends CallOptions {
   /** The requesting scene's emitter, so its listeners hear about its own requests. */
   emit?: Emit;
+}
+
+/** Options of the scene-free level calls: `key` names the request in events (default 'level'). */
+export interface LevelCallOptions extends CallOptions {
+  key?: string;
 }
 
 export class DiffusionPlugin extends Phaser.Plugins.BasePlugin {
@@ -55,6 +60,7 @@ export class DiffusionPlugin extends Phaser.Plugins.BasePlugin {
       device: this.options.device,
       cache: this.options.cache,
       numThreads: this.options.numThreads,
+      wasmPaths: this.options.wasmPaths,
       allowCrossOrigin: this.options.allowCrossOrigin,
     });
     return this.ownClient;
@@ -65,6 +71,25 @@ export class DiffusionPlugin extends Phaser.Plugins.BasePlugin {
     return this.ownClient !== undefined;
   }
 
+  /**
+   * A level that belongs to no scene and is stored under no key (`this.diffusion.level` stores
+   * one): for worlds streamed chunk by chunk, whose chunks outlive scene restarts.
+   */
+  level(request: LevelRequest, options: LevelCallOptions = {}): Promise<ResultOf<'level'>> {
+    return this.run('level', options.key ?? 'level', request, options);
+  }
+
+  /**
+   * Continue `level` to the right by `request.columns` columns (outpainting, src/runtime/extend.ts):
+   * its last `context` columns (default 8) are pinned and the rest sampled, so the result's first
+   * `context` columns are `level`'s last. `ensurePlayable` holds only where the checker can start
+   * in those columns. Not tied to a scene, like `level`.
+   */
+  async extendLevel(level: LevelGrid, request: ExtendLevelRequest, options: LevelCallOptions = {}): Promise<ResultOf<'level'>> {
+    return this.level(extendLevelRequest(level, request), options);
+  }
+
+  /** Every request goes through here (the scene plugin's too): steps default, events, backend and cache bookkeeping. */
   async run<K extends AssetKind>(kind: K, key: string, request: object, opts: RunOptions = {}): Promise<ResultOf<K>> {
     const emit: Emit = (event, ...args) => {
       this.events.emit(event, ...args);
@@ -72,7 +97,14 @@ export class DiffusionPlugin extends Phaser.Plugins.BasePlugin {
     };
     const steps = typeof this.options.steps === 'number' ? this.options.steps : this.options.steps?.[kind];
     const req = { ...(steps === undefined ? {} : { steps }), ...request, kind };
-    const call = { signal: opts.signal, onProgress: (p: object) => emit(DiffusionEvents.PROGRESS, { ...p, key, kind }) };
+    const call = {
+      signal: opts.signal,
+      onProgress: (p: object) => {
+        const progress = { ...p, key, kind } as DiffusionProgress;
+        opts.onProgress?.(progress);
+        emit(DiffusionEvents.PROGRESS, progress);
+      },
+    };
     try {
       // Loader configs arrive untyped; the worker validates them and names any bad field.
       const result = kind === 'level' ? await this.client.level(req as never, call) : await this.client.generate(req as never, call);

@@ -6,8 +6,7 @@
  */
 import * as Phaser from 'phaser';
 import type { Progress } from '../src/runtime/types.ts';
-import { scenePluginOf, type DiffusionScenePlugin } from './scene.ts';
-import type { AssetKind, ResultOf } from './types.ts';
+import { SCENE_MAPPING, type AssetKind, type FileHost, type LevelRequest, type ResultOf, type SpriteRequest, type TileRequest } from './types.ts';
 import { DiffusionPackFile } from './pack.ts';
 
 const { FILE_LOADING, FILE_LOADED } = Phaser.Loader;
@@ -27,39 +26,41 @@ function reportProgress(loader: Phaser.Loader.LoaderPlugin): void {
   loader.emit(Phaser.Loader.Events.PROGRESS, loader.progress);
 }
 
+/** The scene plugin Phaser injected into this Loader's scene (its Systems, under SCENE_MAPPING). */
+export function fileHost(loader: Phaser.Loader.LoaderPlugin): FileHost {
+  const host = (loader.systems as unknown as Record<string, FileHost | undefined>)[SCENE_MAPPING];
+  if (!host) throw new Error('asset-diffusion: no diffusion scene plugin in this scene; add `plugins: diffusionPlugins(options)` to the game config');
+  return host;
+}
+
 export class GenerationFile<K extends AssetKind> extends Phaser.Loader.File {
   private sawDownload = false;
 
   constructor(
     loader: Phaser.Loader.LoaderPlugin,
+    private readonly host: FileHost,
     readonly kind: K,
     key: string,
     readonly request: object = {},
   ) {
-    const plugin = scenePluginOf(loader.systems);
-    if (!plugin) throw new Error('asset-diffusion: no diffusion scene plugin in this scene; add `plugins: diffusionPlugins(options)` to the game config');
-    super(loader, {
+    // `cache` is read by File in Phaser 3 and 4 alike; only Phaser 4's typings list it (hence no literal here).
+    const config: Phaser.Types.Loader.FileConfig & { cache: unknown } = {
       type: TYPES[kind],
       key,
       // Never fetched (load() is replaced); Phaser wants a URL string for its bookkeeping.
       url: `diffusion:${kind}/${key}`,
       // Textures for images (as Phaser's ImageFile does), so existing keys are skipped, not regenerated.
-      cache: kind === 'level' ? plugin.global.levels : (loader.textureManager as unknown as Phaser.Cache.BaseCache),
-    });
-  }
-
-  private get plugin(): DiffusionScenePlugin {
-    return scenePluginOf(this.loader.systems)!;
+      cache: kind === 'level' ? host.global.levels : (loader.textureManager as unknown as Phaser.Cache.BaseCache),
+    };
+    super(loader, config);
   }
 
   override load(): void {
     this.state = FILE_LOADING;
     const loader = this.loader;
-    const plugin = this.plugin;
     const fractions = inflight.get(loader) ?? new Map();
     inflight.set(loader, fractions.set(this, 0));
-    const progress = (p: Progress & { key: string }): void => {
-      if (p.key !== this.key) return;
+    const onProgress = (p: Progress): void => {
       const f = this.fraction(p);
       if (f <= (fractions.get(this) ?? 0)) return;
       fractions.set(this, f);
@@ -67,21 +68,19 @@ export class GenerationFile<K extends AssetKind> extends Phaser.Loader.File {
       loader.emit(Phaser.Loader.Events.FILE_PROGRESS, this, f);
       reportProgress(loader);
     };
-    plugin.on('progress', progress);
-    const signal = plugin.signal;
-    plugin.run(this.kind, this.key, this.request).then(
-      (result) => this.finish(fractions, progress, result),
+    const signal = this.host.signal;
+    this.host.run(this.kind, this.key, this.request, { onProgress }).then(
+      (result) => this.finish(fractions, result),
       (error) => {
         if (signal.aborted) return; // the scene shut down; the Loader was reset with it
         (this as { error?: unknown }).error = error;
-        this.finish(fractions, progress, undefined);
+        this.finish(fractions, undefined);
       },
     );
   }
 
-  private finish(fractions: Map<GenerationFile<AssetKind>, number>, progress: (p: Progress & { key: string }) => void, result: ResultOf<K> | undefined): void {
+  private finish(fractions: Map<GenerationFile<AssetKind>, number>, result: ResultOf<K> | undefined): void {
     fractions.delete(this);
-    this.plugin?.off('progress', progress);
     this.data = result;
     this.state = FILE_LOADED;
     this.loader.nextFile(this, result !== undefined);
@@ -98,12 +97,11 @@ export class GenerationFile<K extends AssetKind> extends Phaser.Loader.File {
   }
 
   override addToCache(): void {
-    const global = this.plugin.global;
     if (this.kind === 'level') {
       const result = this.data as ResultOf<'level'>;
-      global.addLevel(this.key, result.grid, { result });
+      this.host.global.addLevel(this.key, result.grid, { result });
     } else {
-      global.addImages(this.key, this.data as ResultOf<'sprite'>);
+      this.host.global.addImages(this.key, this.data as ResultOf<'sprite'>);
     }
   }
 }
@@ -112,12 +110,27 @@ export class GenerationFile<K extends AssetKind> extends Phaser.Loader.File {
 export function registerFileTypes(pluginManager: Phaser.Plugins.PluginManager): void {
   for (const kind of ['sprite', 'tile', 'level'] as const) {
     pluginManager.registerFileType(TYPES[kind], function (this: Phaser.Loader.LoaderPlugin, key: string, request?: object) {
-      this.addFile(new GenerationFile(this, kind, key, request));
+      this.addFile(new GenerationFile(this, fileHost(this), kind, key, request));
       return this;
     });
   }
   pluginManager.registerFileType('diffusionPack', function (this: Phaser.Loader.LoaderPlugin, key: string, url: string) {
-    this.addFile(new DiffusionPackFile(this, key, url));
+    this.addFile(new DiffusionPackFile(this, fileHost(this), key, url));
     return this;
   });
+}
+
+declare module 'phaser' {
+  namespace Loader {
+    interface LoaderPlugin {
+      /** Generate a spritesheet texture (one frame per sprite, frames 0..count-1) as part of preload. */
+      diffusionSprites(key: string, request?: SpriteRequest): this;
+      /** Generate a tileset texture (usable by `map.addTilesetImage(name, key)`) as part of preload. */
+      diffusionTiles(key: string, request?: TileRequest): this;
+      /** Generate a level; afterwards `this.diffusion.getLevel(key).createTilemap()`. */
+      diffusionLevel(key: string, request?: LevelRequest): this;
+      /** Load a baked pack (docs/PACK-FORMAT.md): no model or worker involved. */
+      diffusionPack(key: string, url: string): this;
+    }
+  }
 }

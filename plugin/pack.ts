@@ -9,37 +9,20 @@
  */
 import * as Phaser from 'phaser';
 import { AssetDiffusionError } from '../src/errors.ts';
-import type { TileInfo } from '../src/models/manifest.ts';
-import { scenePluginOf } from './scene.ts';
-
-const FORMAT = 'asset-diffusion-pack';
-const FORMAT_VERSION = 1;
-
-interface PackFileRef {
-  path: string;
-}
-interface PackItem {
-  kind: 'sprite' | 'tile' | 'level';
-  name: string;
-  files: Record<string, PackFileRef>;
-  tileWidth?: number;
-  tileHeight?: number;
-  count?: number;
-  tileSize?: number;
-}
-interface GridJson {
-  width: number;
-  height: number;
-  legend: TileInfo[];
-  data: number[][];
-}
+import { packJsonProblem, type ItemRecord as PackItem, type PackGridJson as GridJson, type PackJson } from '../src/pack-format.ts';
+import type { FileHost } from './types.ts';
 
 const packError = (message: string): Error => new AssetDiffusionError(message, 'PackFormatError');
 
 export class DiffusionPackFile extends Phaser.Loader.FileTypes.JSONFile {
   private readonly packKey: string;
 
-  constructor(loader: Phaser.Loader.LoaderPlugin, key: string, url: string) {
+  constructor(
+    loader: Phaser.Loader.LoaderPlugin,
+    private readonly host: FileHost,
+    key: string,
+    url: string,
+  ) {
     super(loader, key, url);
     this.type = 'diffusionPack';
     this.packKey = key; // without the Loader's prefix: the files queued below get it added again
@@ -49,15 +32,15 @@ export class DiffusionPackFile extends Phaser.Loader.FileTypes.JSONFile {
     this.state = Phaser.Loader.FILE_PROCESSING;
     let items: PackItem[];
     try {
-      const pack = JSON.parse(this.xhrLoader!.responseText);
-      if (pack?.format !== FORMAT || pack.formatVersion !== FORMAT_VERSION || !Array.isArray(pack.items)) {
-        throw packError(`${this.url}: not an asset-diffusion pack (expected format "${FORMAT}", formatVersion ${FORMAT_VERSION}, items[])`);
-      }
+      const pack = JSON.parse(this.xhrLoader!.responseText) as PackJson;
+      // The same check the CLI's merge makes (src/pack-format.ts): format, version, and file paths inside the pack.
+      const problem = packJsonProblem(pack);
+      if (problem) throw packError(`${this.url}: ${problem}`);
       this.data = pack;
       items = pack.items;
     } catch (e) {
       const error = e instanceof AssetDiffusionError ? e : packError(`${this.url}: ${(e as Error).message}`);
-      scenePluginOf(this.loader.systems)?.notify('error', error, { key: this.key, kind: 'pack' });
+      this.host.notify('error', error, { key: this.key, kind: 'pack' });
       this.onProcessError();
       return;
     }
@@ -75,7 +58,7 @@ export class DiffusionPackFile extends Phaser.Loader.FileTypes.JSONFile {
     else if (item.kind === 'level') {
       loader.image(`${key}-legend`, url('tilesetImage'));
       loader.tilemapTiledJSON(key, url('tmj'));
-      loader.addFile(new PackLevelFile(loader, key, url('grid'), item.tileSize ?? 16));
+      loader.addFile(new PackLevelFile(loader, this.host, key, url('grid'), item.tileSize ?? 16));
     }
   }
 }
@@ -84,18 +67,19 @@ export class DiffusionPackFile extends Phaser.Loader.FileTypes.JSONFile {
 class PackLevelFile extends Phaser.Loader.FileTypes.JSONFile {
   constructor(
     loader: Phaser.Loader.LoaderPlugin,
+    private readonly host: FileHost,
     key: string,
     url: string,
     private readonly tileSize: number,
   ) {
     super(loader, key, url);
     this.type = 'diffusionPackLevel';
-    this.cache = scenePluginOf(loader.systems)!.global.levels;
+    this.cache = host.global.levels;
   }
 
   override addToCache(): void {
     const g = this.data as GridJson;
     const grid = { rows: g.height, cols: g.width, cells: Uint8Array.from(g.data.flat()), legend: g.legend };
-    scenePluginOf(this.loader.systems)!.global.addLevel(this.key, grid, { legendTexture: `${this.key}-legend`, tileSize: this.tileSize });
+    this.host.global.addLevel(this.key, grid, { legendTexture: `${this.key}-legend`, tileSize: this.tileSize });
   }
 }

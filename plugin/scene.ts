@@ -9,23 +9,14 @@ import type { ModelSummary } from '../src/runtime/types.ts';
 import type { WorkerClient } from '../src/worker/client.ts';
 import { DiffusionPlugin, GLOBAL_KEY } from './global.ts';
 import { DiffusionLevel, type StoredLevel } from './level.ts';
-import type { AssetKind, BackendName, CallOptions, LevelRequest, ResultOf, SpriteRequest, TileRequest } from './types.ts';
+import { SCENE_KEY, SCENE_MAPPING, type AssetKind, type BackendName, type CallOptions, type FileHost, type LevelRequest, type ResultOf, type SpriteRequest, type TileRequest } from './types.ts';
 
-export const SCENE_KEY = 'DiffusionScenePlugin';
-export const SCENE_MAPPING = 'diffusion';
+export { SCENE_KEY, SCENE_MAPPING };
 
-/** Scene plugin by scene Systems, for the Loader file types (which only see their LoaderPlugin). */
-const bySystems = new WeakMap<Phaser.Scenes.Systems, DiffusionScenePlugin>();
-export const scenePluginOf = (systems: Phaser.Scenes.Systems): DiffusionScenePlugin | undefined => bySystems.get(systems);
-
-export class DiffusionScenePlugin extends Phaser.Plugins.ScenePlugin {
+/** Phaser makes one per scene and injects it as `scene.diffusion` (and `scene.sys.diffusion`, where the Loader files find it). */
+export class DiffusionScenePlugin extends Phaser.Plugins.ScenePlugin implements FileHost {
   private readonly emitter = new Phaser.Events.EventEmitter();
   private controller = new AbortController();
-
-  constructor(scene: Phaser.Scene, pluginManager: Phaser.Plugins.PluginManager, pluginKey: string) {
-    super(scene, pluginManager, pluginKey);
-    bySystems.set(scene.sys, this);
-  }
 
   override boot(): void {
     const events = this.systems!.events;
@@ -119,7 +110,7 @@ export class DiffusionScenePlugin extends Phaser.Plugins.ScenePlugin {
       if (signal.aborted) fail();
       else signal.addEventListener('abort', fail, { once: true });
     });
-    const result = await Promise.race([this.global.run(kind, key, request, { signal, emit }), aborted]);
+    const result = await Promise.race([this.global.run(kind, key, request, { signal, emit, onProgress: options.onProgress }), aborted]);
     // The worker may have answered just as the scene stopped: do not add textures to a scene that is gone.
     if (signal.aborted) throw toAbortError(signal.reason);
     return result;
@@ -143,5 +134,12 @@ export class DiffusionScenePlugin extends Phaser.Plugins.ScenePlugin {
     this.systems?.events.off(Phaser.Scenes.Events.START, this.onStart, this);
     this.systems?.events.off(Phaser.Scenes.Events.SHUTDOWN, this.onShutdown, this);
     super.destroy();
+  }
+}
+
+declare module 'phaser' {
+  interface Scene {
+    /** asset-diffusion: generate sprites, tiles and levels (installed by `diffusionPlugins()`). */
+    diffusion: DiffusionScenePlugin;
   }
 }

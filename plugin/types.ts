@@ -1,15 +1,23 @@
 /**
- * Public types of the Phaser plugin and the `declare module 'phaser'` augmentation that types
- * `this.diffusion` in scenes and the `this.load.diffusion*` Loader methods.
+ * Public types and keys of the Phaser plugin, and what its Loader files need from a scene's plugin
+ * (`FileHost`). It imports no other plugin module but level.ts, so every one of them can import
+ * it. The `declare module 'phaser'` augmentations live beside what they type: `this.diffusion` in
+ * scene.ts, the `this.load.diffusion*` methods in loader.ts.
  */
+import type * as Phaser from 'phaser';
 import type { Device, ExecutedDevice } from '../src/backend/onnx.ts';
 import type { CacheOptions } from '../src/cache/cache.ts';
 import type { GenerateRequest } from '../src/runtime/request.ts';
 import type { LevelRequest } from '../src/runtime/level-request.ts';
 import type { ImageResult, Progress } from '../src/runtime/types.ts';
 import type { GeneratedLevel } from '../src/runtime/types.ts';
+import type { LevelGrid } from '../src/models/codecs.ts';
 import type { WorkerClient } from '../src/worker/client.ts';
-import type { DiffusionScenePlugin } from './scene.ts';
+import type { StoredLevel } from './level.ts';
+
+/** The scene plugin's key, and where Phaser injects it: `scene.diffusion` and `scene.sys.diffusion`. */
+export const SCENE_KEY = 'DiffusionScenePlugin';
+export const SCENE_MAPPING = 'diffusion';
 
 export type AssetKind = 'sprite' | 'tile' | 'level';
 /** What the worker returns for each kind. */
@@ -27,6 +35,8 @@ export interface DiffusionPluginOptions {
   steps?: number | Partial<Record<AssetKind, number>>;
   /** onnxruntime-web wasm threads. */
   numThreads?: number;
+  /** URL prefix (ending in '/') of onnxruntime-web's .wasm files, to self-host them or use a CDN of the same version. */
+  wasmPaths?: string;
   /** A manifest on another origin than the page, or models on another origin than the manifest: true or the allowed origins. Default false. */
   allowCrossOrigin?: boolean | string[];
   /** A worker client to use instead of starting one (tests, custom bundling); the plugin will not terminate it. */
@@ -42,6 +52,8 @@ export type { LevelRequest };
 export interface CallOptions {
   /** Cancels this request; the scene's own signal (fired on shutdown) cancels it too. */
   signal?: AbortSignal;
+  /** This request's progress (the same payloads as the 'progress' event, which still fires). */
+  onProgress?: (progress: DiffusionProgress) => void;
 }
 
 /** Payload of the 'progress' event: the worker's progress plus which asset it is for. */
@@ -67,21 +79,21 @@ export interface CacheEvent {
 
 export type BackendName = ExecutedDevice;
 
-declare module 'phaser' {
-  interface Scene {
-    /** asset-diffusion: generate sprites, tiles and levels (installed by `diffusionPlugins()`). */
-    diffusion: DiffusionScenePlugin;
-  }
-  namespace Loader {
-    interface LoaderPlugin {
-      /** Generate a spritesheet texture (one frame per sprite, frames 0..count-1) as part of preload. */
-      diffusionSprites(key: string, request?: SpriteRequest): this;
-      /** Generate a tileset texture (usable by `map.addTilesetImage(name, key)`) as part of preload. */
-      diffusionTiles(key: string, request?: TileRequest): this;
-      /** Generate a level; afterwards `this.diffusion.getLevel(key).createTilemap()`. */
-      diffusionLevel(key: string, request?: LevelRequest): this;
-      /** Load a baked pack (docs/PACK-FORMAT.md): no model or worker involved. */
-      diffusionPack(key: string, url: string): this;
-    }
-  }
+/**
+ * What a Loader file uses of its scene's plugin (DiffusionScenePlugin implements it). Phaser
+ * injects the scene plugin into the scene's Systems under SCENE_MAPPING; the registered Loader
+ * method reads it there and passes it into each File, as rex plugins do.
+ */
+export interface FileHost {
+  /** Fires when the scene shuts down. */
+  readonly signal: AbortSignal;
+  run<K extends AssetKind>(kind: K, key: string, request: object, options?: CallOptions): Promise<ResultOf<K>>;
+  /** Emit on the scene's listeners and the global plugin's. */
+  notify(event: string, ...args: unknown[]): void;
+  readonly global: {
+    /** Levels by key (the Loader's cache for level files). */
+    readonly levels: Phaser.Cache.BaseCache;
+    addImages(key: string, result: ImageResult): unknown;
+    addLevel(key: string, grid: LevelGrid, extra?: { result?: GeneratedLevel; legendTexture?: string; tileSize?: number }): StoredLevel;
+  };
 }

@@ -1,7 +1,7 @@
 /**
- * Named errors. Only `name`, `message` and `stack` survive comlink's worker boundary, so the
- * name says what went wrong and the message says which field/file and what would be valid.
- * `reviveError` turns a plain `{ name, message }` from the worker back into the right class.
+ * Named errors: the name says what went wrong and the message says which field/file and what
+ * would be valid. They cross the worker boundary as data (errorToData / errorFromData, through a
+ * comlink transfer handler in src/worker/wire.ts), class and fields included.
  */
 
 export class AssetDiffusionError extends Error {
@@ -71,29 +71,53 @@ export class AbortError extends AssetDiffusionError {
   }
 }
 
-const byName: Record<string, (message: string) => Error> = {
-  InvalidRequestError: (m) => {
-    const colon = m.indexOf(': ');
-    return colon > 0 ? new InvalidRequestError(m.slice(0, colon), m.slice(colon + 2)) : new InvalidRequestError('request', m);
-  },
-  ModelLoadError: (m) => new ModelLoadError(m),
-  ManifestError: (m) => new ManifestError(m),
-  ModelIntegrityError: (m) => new ModelIntegrityError(m),
-  BackendError: (m) => new BackendError(m),
-  AbortError: (m) => new AbortError(m),
-  UnplayableLevelError: (m) => new UnplayableLevelError(m),
+/** A named error as plain data (what crosses the worker boundary: src/worker/wire.ts). */
+export interface ErrorData {
+  name: string;
+  message: string;
+  stack?: string;
+  /** InvalidRequestError's field. */
+  field?: string;
+}
+
+const byName: Record<string, (d: ErrorData) => Error> = {
+  InvalidRequestError: (d) => Object.assign(new InvalidRequestError(d.field ?? 'request', ''), { message: d.message }),
+  ModelLoadError: (d) => new ModelLoadError(d.message),
+  ManifestError: (d) => new ManifestError(d.message),
+  ModelIntegrityError: (d) => new ModelIntegrityError(d.message),
+  BackendError: (d) => new BackendError(d.message),
+  AbortError: (d) => new AbortError(d.message),
+  UnplayableLevelError: (d) => new UnplayableLevelError(d.message),
 };
 
-/** Rebuild a named error that crossed a structured-clone boundary as a plain Error. */
+/** The data of one of this library's named errors (its fields included), or undefined for anything else. */
+export function errorToData(error: unknown): ErrorData | undefined {
+  if (!(error instanceof AssetDiffusionError)) return undefined;
+  const data: ErrorData = { name: error.name, message: error.message, stack: error.stack };
+  if (error instanceof InvalidRequestError) data.field = error.field;
+  return data;
+}
+
+/** The named error `data` describes, with its class and fields; an unknown name stays an AssetDiffusionError of that name. */
+export function errorFromData(data: unknown): Error {
+  const d = (typeof data === 'object' && data !== null ? data : {}) as Partial<ErrorData>;
+  const name = typeof d.name === 'string' ? d.name : 'Error';
+  const message = typeof d.message === 'string' ? d.message : String(d.message);
+  const field = typeof d.field === 'string' ? d.field : undefined;
+  const error = byName[name]?.({ name, message, field }) ?? new AssetDiffusionError(message, name);
+  if (typeof d.stack === 'string') error.stack = d.stack;
+  return error;
+}
+
+/**
+ * Rebuild a named error that crossed a structured-clone boundary as a plain `{ name, message,
+ * stack, field }` (the worker client gets real classes already, through wire.ts).
+ */
 export function reviveError(error: unknown): unknown {
   if (!(error instanceof Error) && (typeof error !== 'object' || error === null)) return error;
-  const { name, message, stack } = error as { name?: unknown; message?: unknown; stack?: unknown };
-  if (typeof name !== 'string' || typeof message !== 'string') return error;
-  const make = byName[name];
-  if (!make) return error;
-  const revived = make(message);
-  if (typeof stack === 'string') revived.stack = stack;
-  return revived;
+  const { name, message } = error as { name?: unknown; message?: unknown };
+  if (typeof name !== 'string' || typeof message !== 'string' || !byName[name] || error instanceof AssetDiffusionError) return error;
+  return errorFromData(error);
 }
 
 /** Throw an AbortError when the signal has fired (used between sampler steps and queue waits). */

@@ -29,26 +29,20 @@ export interface TileArt {
 }
 
 /**
- * A generated tile, made to read as its role whatever the model drew: its brightness is
- * normalised (DCSS-style floors are very dark) and it is mixed half and half with the role's
- * colour, so ground, bricks and blocks stay distinct while keeping the model's texture.
+ * A generated tile as it came from the tile model (its material classes read on their own), only
+ * brightened: DCSS-style terrain is drawn dark for a lit dungeon, the platformer's sky is bright.
+ * Without a tile model, a flat stand-in of the role's colour.
  */
-function tinted(g: CanvasRenderingContext2D, x: number, image: Phaser.Textures.Frame | undefined, base: string, tint: string | undefined): void {
-  if (image && tint) {
+function tile(g: CanvasRenderingContext2D, x: number, image: Phaser.Textures.Frame | undefined, base: string): void {
+  if (image) {
     const source = image.source.image as CanvasImageSource;
     g.drawImage(source, image.cutX, image.cutY, image.cutWidth, image.cutHeight, x, 0, TILE_PX, TILE_PX);
     const pixels = g.getImageData(x, 0, TILE_PX, TILE_PX);
     const d = pixels.data;
     let sum = 0;
     for (let i = 0; i < d.length; i += 4) sum += 0.299 * d[i]! + 0.587 * d[i + 1]! + 0.114 * d[i + 2]!;
-    const gain = 140 / Math.max(8, sum / (d.length / 4));
-    const [r, gr, b] = [1, 3, 5].map((k) => parseInt(tint.slice(k, k + 2), 16));
-    for (let i = 0; i < d.length; i += 4) {
-      d[i] = 0.5 * Math.min(255, d[i]! * gain) + 0.5 * r!;
-      d[i + 1] = 0.5 * Math.min(255, d[i + 1]! * gain) + 0.5 * gr!;
-      d[i + 2] = 0.5 * Math.min(255, d[i + 2]! * gain) + 0.5 * b!;
-      d[i + 3] = 255;
-    }
+    const gain = Math.min(2.5, Math.max(1, 120 / Math.max(8, sum / (d.length / 4))));
+    for (let i = 0; i < d.length; i += 4) for (let k = 0; k < 3; k++) d[i + k] = Math.min(255, d[i + k]! * gain);
     g.putImageData(pixels, x, 0);
   } else {
     g.fillStyle = base;
@@ -78,10 +72,12 @@ function pipe(g: CanvasRenderingContext2D, x: number, left: boolean, top: boolea
 export function makeTileset(scene: Phaser.Scene, key: string, art: TileArt): void {
   const [c, g] = canvas(TILE_PX * FRAMES, TILE_PX, true);
   const at = (id: number): number => id * TILE_PX;
-  tinted(g, at(TILE.ground), art.ground, '#8a5a32', '#c89060');
-  tinted(g, at(TILE.brick), art.brick, '#b4502a', '#e07850');
-  tinted(g, at(TILE.question), art.block, '#e0a020', '#ffc830');
-  tinted(g, at(TILE.usedQuestion), art.block, '#7a6a5a', '#8a7a6a');
+  tile(g, at(TILE.ground), art.ground, '#8a5a32');
+  tile(g, at(TILE.brick), art.brick, '#b4502a');
+  tile(g, at(TILE.question), art.block, '#e0a020');
+  tile(g, at(TILE.usedQuestion), art.block, '#7a6a5a');
+  g.fillStyle = 'rgba(0,0,0,0.45)'; // a used block is the same material, spent
+  g.fillRect(at(TILE.usedQuestion), 0, TILE_PX, TILE_PX);
   g.font = 'bold 24px monospace';
   g.textAlign = 'center';
   g.fillStyle = '#fff6d0';
@@ -94,14 +90,14 @@ export function makeTileset(scene: Phaser.Scene, key: string, art: TileArt): voi
   pipe(g, at(TILE.pipeTopRight), false, true);
   pipe(g, at(TILE.pipeLeft), true, false);
   pipe(g, at(TILE.pipeRight), false, false);
-  tinted(g, at(TILE.cannonTop), art.cannon, '#303038', '#505060');
+  tile(g, at(TILE.cannonTop), art.cannon, '#303038');
   g.fillStyle = '#111';
   g.beginPath();
   g.arc(at(TILE.cannonTop) + 16, 16, 8, 0, Math.PI * 2);
   g.fill();
-  tinted(g, at(TILE.cannonBottom), art.cannon, '#303038', '#404050');
+  tile(g, at(TILE.cannonBottom), art.cannon, '#303038');
   // Ground with sky above it gets a grass lip, so the walkable surface reads at a glance.
-  tinted(g, at(FRAME_GROUND_TOP), art.ground, '#8a5a32', '#c89060');
+  tile(g, at(FRAME_GROUND_TOP), art.ground, '#8a5a32');
   g.fillStyle = '#3cb043';
   g.fillRect(at(FRAME_GROUND_TOP), 0, TILE_PX, 7);
   g.fillStyle = '#2a7a30';

@@ -1,7 +1,7 @@
 /**
  * The game's one doorway to asset generation, on the Phaser plugin (plugin/): sprites and tiles
- * come from `scene.diffusion` as textures, level chunks from the global plugin (they outlive any
- * one scene). Generation runs in the plugin's worker, so the main thread never samples. This file
+ * come from `scene.diffusion` as textures, level chunks from the global plugin's `level` and
+ * `extendLevel` (they outlive any one scene). Generation runs in the plugin's worker, so the main thread never samples. This file
  * also keeps what the HUD and the loading bar show, from the plugin's events: backend, cache hits,
  * model bytes and sampler steps.
  */
@@ -9,6 +9,8 @@ import type Phaser from 'phaser';
 import { DiffusionEvents, DiffusionPlugin, GLOBAL_KEY, type CacheEvent, type DiffusionProgress } from '../../plugin/index.ts';
 import type { ModelSummary, Progress } from '../../src/runtime/types.ts';
 import type { LevelRequest } from '../../src/runtime/level-request.ts';
+import type { ExtendLevelRequest } from '../../src/runtime/extend.ts';
+import type { LevelGrid } from '../../src/models/codecs.ts';
 import type { GeneratedLevel } from '../../src/runtime/types.ts';
 
 export type Backend = 'webgpu' | 'wasm' | 'cpu';
@@ -24,17 +26,23 @@ export interface GenerationStats {
   backend: Backend | undefined;
   hits: number;
   misses: number;
-  manifest: string;
+  /** The manifest in use; undefined: none on this site (no models, nothing generated). */
+  manifest: string | undefined;
 }
 
 type Listener = (progress: Progress) => void;
 
-/** The trained models when they exist, else the tiny test fixture (a clone before training). */
-export async function findManifest(): Promise<string> {
-  const real = '/models/manifest.json';
-  const response = await fetch(real, { method: 'HEAD' }).catch(() => undefined);
+/** Where a site keeps its models (the dev server and `npm run build` serve models/ there). */
+export const SITE_MANIFEST = '/models/manifest.json';
+
+/**
+ * The site's models manifest, or undefined when it has none (a clone whose models are not trained
+ * or exported yet): the game then plays with a procedural level and placeholder art and says so.
+ */
+export async function findManifest(): Promise<string | undefined> {
+  const response = await fetch(SITE_MANIFEST, { method: 'HEAD' }).catch(() => undefined);
   const isJson = response?.ok && (response.headers.get('content-type') ?? '').includes('json');
-  return isJson ? real : '/tests/fixtures/tiny/manifest.json';
+  return isJson ? SITE_MANIFEST : undefined;
 }
 
 let chunkKeys = 0;
@@ -42,27 +50,23 @@ let chunkKeys = 0;
 export class Generation {
   readonly stats: GenerationStats;
   private listeners = new Set<Listener>();
-  /** Per-request progress callbacks by asset key (the plugin's progress events carry the key). */
-  private byKey = new Map<string, Listener>();
 
   private constructor(
     private plugin: DiffusionPlugin,
     readonly models: Models,
     private steps: number | undefined,
-    manifest: string,
+    manifest: string | undefined,
   ) {
     this.stats = { backend: undefined, hits: 0, misses: 0, manifest };
-    plugin.events.on(DiffusionEvents.PROGRESS, (p: DiffusionProgress) => {
-      this.byKey.get(p.key)?.(p);
-      this.listeners.forEach((l) => l(p));
-    });
+    plugin.events.on(DiffusionEvents.PROGRESS, (p: DiffusionProgress) => this.listeners.forEach((l) => l(p)));
     plugin.events.on(DiffusionEvents.CACHE, (e: CacheEvent) => void (e.hit ? this.stats.hits++ : this.stats.misses++));
     plugin.events.on(DiffusionEvents.BACKEND, (device: Backend) => void (this.stats.backend = device));
   }
 
-  static async create(game: Phaser.Game, manifest: string, steps: number | undefined): Promise<Generation> {
+  static async create(game: Phaser.Game, manifest: string | undefined, steps: number | undefined): Promise<Generation> {
     const plugin = game.plugins.get(GLOBAL_KEY) as DiffusionPlugin;
-    const list = await plugin.client.models();
+    // No manifest, no models: the worker is never started and every kind is drawn without one.
+    const list = manifest === undefined ? [] : await plugin.client.models();
     const models: Models = {};
     for (const kind of ['level', 'sprite', 'tile'] as const) {
       const found = list.find((m) => m.kind === kind);
@@ -86,25 +90,20 @@ export class Generation {
     if (!model || !model.classes.includes(cls)) return false;
     scene.diffusion.remove(key); // a previous world's texture
     const request = { model: model.id, class: cls, count, seed, steps: this.stepsFor(model) };
-    if (onProgress) this.byKey.set(key, onProgress);
-    try {
-      await (kind === 'sprite' ? scene.diffusion.sprites(key, request) : scene.diffusion.tiles(key, request));
-      return true;
-    } finally {
-      this.byKey.delete(key);
-    }
+    await (kind === 'sprite' ? scene.diffusion.sprites(key, request, { onProgress }) : scene.diffusion.tiles(key, request, { onProgress }));
+    return true;
   }
 
-  /** One level chunk, from the global plugin: chunks outlive the scene that asked for them. */
-  async level(request: LevelRequest, signal?: AbortSignal, onProgress?: Listener): Promise<GeneratedLevel> {
+  /** The first level chunk, from the global plugin: chunks outlive the scene that asked for them. */
+  level(request: LevelRequest, signal?: AbortSignal, onProgress?: Listener): Promise<GeneratedLevel> {
     const model = this.models.level!;
-    const key = `level-chunk-${chunkKeys++}`;
-    if (onProgress) this.byKey.set(key, onProgress);
-    try {
-      return await this.plugin.run('level', key, { ...request, model: model.id, steps: this.stepsFor(model) }, { signal });
-    } finally {
-      this.byKey.delete(key);
-    }
+    return this.plugin.level({ ...request, model: model.id, steps: this.stepsFor(model) }, { key: `level-chunk-${chunkKeys++}`, signal, onProgress });
+  }
+
+  /** A later chunk: the continuation of `world` (the plugin pins its last columns). */
+  extend(world: LevelGrid, request: ExtendLevelRequest, signal?: AbortSignal, onProgress?: Listener): Promise<GeneratedLevel> {
+    const model = this.models.level!;
+    return this.plugin.extendLevel(world, { ...request, model: model.id, steps: this.stepsFor(model) }, { key: `level-chunk-${chunkKeys++}`, signal, onProgress });
   }
 
   private stepsFor(model: ModelSummary): number {

@@ -4,7 +4,7 @@
  */
 import Phaser from 'phaser';
 import { diffusionPlugins } from '../../plugin/index.ts';
-import { findManifest } from './generation.ts';
+import { SITE_MANIFEST, findManifest } from './generation.ts';
 import { readOptions } from './options.ts';
 import { createSession } from './session.ts';
 import { TitleScene } from './scenes/title.ts';
@@ -18,6 +18,9 @@ export const HEIGHT = 448; // 14 level rows of 32 px
 
 const options = readOptions();
 const manifest = options.manifest ?? (await findManifest());
+if (manifest === undefined) {
+  console.warn(`asset-diffusion: no models manifest at ${SITE_MANIFEST}; playing with a procedural level and placeholder art. Train or export the models (models/README.md), or pass ?manifest=URL.`);
+}
 
 const game = new Phaser.Game({
   type: Phaser.AUTO,

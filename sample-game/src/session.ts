@@ -14,8 +14,8 @@ const SEED_KEY = 'diffusion-run.seed';
 
 export interface Session {
   options: GameOptions;
-  /** The manifest the plugin was configured with. */
-  manifest: string;
+  /** The manifest the plugin was configured with; undefined: the site has none. */
+  manifest: string | undefined;
   /** Made on first use (the global plugin exists once the game has booted). */
   generation: Promise<Generation> | undefined;
   seed: number;
@@ -30,7 +30,7 @@ function rememberedSeed(): number | undefined {
   return Number.isInteger(stored) && stored > 0 ? stored : undefined;
 }
 
-export function createSession(options: GameOptions, manifest: string): Session {
+export function createSession(options: GameOptions, manifest: string | undefined): Session {
   return { options, manifest, generation: undefined, seed: options.seed ?? rememberedSeed() ?? newSeed(), stream: undefined, art: undefined, best: 0 };
 }
 

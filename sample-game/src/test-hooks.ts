@@ -1,5 +1,5 @@
 /**
- * A read-only window into the running game for the browser tests (tests/e2e/game.test.ts) and
+ * A read-only window into the running game for the browser tests (tests/e2e/game-suite.ts) and
  * for anyone poking at it from the console: `diffusionRun.state()`.
  */
 import type Phaser from 'phaser';

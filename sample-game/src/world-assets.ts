@@ -25,6 +25,8 @@ export interface WorldArt {
 }
 
 const ENEMY_CLASSES = ['amorphous', 'undead'];
+/** The tile model's material for each terrain role of the platformer. */
+const TILE_CLASSES = { ground: 'dirt_sand', brick: 'brick_wall', block: 'metal_wall' } as const;
 const PER_CLASS = 2;
 export const TILESET = 'tiles';
 
@@ -50,30 +52,30 @@ export async function loadWorldAssets(scene: Phaser.Scene, generation: Generatio
     }
   };
 
-  const [hero, enemies, coins, items, floor, wall, door] = await Promise.all([
+  const [hero, enemies, coins, items, ground, brick, block] = await Promise.all([
     // Two heroes though one is drawn: every sprite request then has one batch shape, so WebGPU
     // compiles its shaders once (fixed shapes, DESIGN.md) instead of per request.
     sprites('sprite', 'hero', 'hero', 2, 1, 'hero'),
     Promise.all(ENEMY_CLASSES.map((cls, i) => sprites('sprite', `enemies-${cls}`, cls, PER_CLASS, 2 + i, 'enemy'))),
     sprites('sprite', 'coins', 'gem', 2, 5, 'coin'),
     sprites('sprite', 'items', 'potion', 2, 6, 'item'),
-    sprites('tile', 'tile-floor', 'floor', 1, 10, 'tile'),
-    sprites('tile', 'tile-wall', 'wall', 1, 11, 'tile'),
-    sprites('tile', 'tile-door', 'door', 1, 12, 'tile'),
+    sprites('tile', 'tile-ground', TILE_CLASSES.ground, 1, 10, 'tile'),
+    sprites('tile', 'tile-brick', TILE_CLASSES.brick, 1, 11, 'tile'),
+    sprites('tile', 'tile-block', TILE_CLASSES.block, 1, 12, 'tile'),
   ]);
 
   const frame = (r: { refs: SpriteRef[]; made: boolean }): TileArt['ground'] => (r.made ? scene.textures.getFrame(r.refs[0]!.key, 0) : undefined);
-  const art: TileArt = { ground: frame(floor), brick: frame(wall), block: frame(door), cannon: frame(wall) };
+  const art: TileArt = { ground: frame(ground), brick: frame(brick), block: frame(block), cannon: frame(brick) };
   if (scene.textures.exists(TILESET)) scene.textures.remove(TILESET);
   makeTileset(scene, TILESET, art);
-  for (const t of [floor, wall, door]) if (t.made) scene.diffusion.remove(t.refs[0]!.key); // now part of the tileset
+  for (const t of [ground, brick, block]) if (t.made) scene.diffusion.remove(t.refs[0]!.key); // now part of the tileset
 
   return {
     hero: hero.refs[0]!,
     enemies: enemies.flatMap((e) => e.refs),
     coins: coins.refs,
     items: items.refs,
-    generated: { sprites: hero.made, tiles: floor.made },
+    generated: { sprites: hero.made, tiles: ground.made },
   };
 }
 

@@ -2,22 +2,19 @@
  * The `asset-diffusion` command. Exit codes: 0 ok; 2 bad input (one line naming the option and
  * its valid values, no stack trace, nothing written); 1 runtime failure.
  */
-import { existsSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import cliProgress from 'cli-progress';
-import { DEVICES, type Device } from '../backend/onnx.ts';
+import { DEVICES } from '../backend/onnx.ts';
 import { InvalidRequestError, ManifestError } from '../errors.ts';
 import { KINDS } from '../models/manifest.ts';
-import { SAMPLERS, type GenerateRequest } from '../runtime/request.ts';
+import { SAMPLERS } from '../runtime/request.ts';
 import { createRuntime } from '../runtime/runtime.ts';
-import type { Progress } from '../runtime/types.ts';
 import { setLogger } from '../log.ts';
-import { resolveCliManifest } from './manifest.ts';
-import { FORMATS, chooseFormat, render, writeAtomically } from './output.ts';
-import { evalLevels, evalTable, levelRequest, levelSummary, numeric, renderLevels, type EvalFlags, type LevelFlags } from './levels.ts';
-import type { GeneratedLevel } from '../runtime/types.ts';
-import { BAKE_DEVICES, bakeCommand, mergeCommand } from './pack/bake.ts';
+import { loadCliManifest } from './manifest.ts';
+import { FORMATS } from './output.ts';
+import { generateCommand } from './generate.ts';
+import { evalLevelsCommand } from './eval.ts';
+import { BAKE_DEVICES, bakeCommand } from './pack/bake.ts';
+import { mergeCommand } from './pack/merge.ts';
 import { PackInputError } from './pack/config.ts';
 
 const NAME = 'asset-diffusion';
@@ -30,110 +27,12 @@ const OPTION_OF: Record<string, string> = {
   ensurePlayable: '--ensure-playable',
   flatStart: '--flat-start',
   dataDir: '--data',
+  pack: '<pack.json>',
 };
 const optionName = (field: string): string => OPTION_OF[field] ?? `--${field}`;
 
-
-/** `generate`'s flags: the level flags (a superset of the sprite/tile ones) plus output and device. */
-interface GenerateFlags extends LevelFlags {
-  format?: string;
-  out: string;
-  manifest?: string;
-  device: Device;
-  progress: boolean;
-}
-
-function buildRequest(kind: string, f: GenerateFlags): GenerateRequest {
-  const request: Record<string, unknown> = { kind };
-  for (const key of ['model', 'class', 'sampler'] as const) if (f[key] !== undefined) request[key] = f[key];
-  for (const key of ['count', 'seed', 'steps', 'guidance', 'eta', 'width', 'palette', 'alphaThreshold'] as const)
-    if (f[key] !== undefined) request[key] = numeric(f[key]);
-  return request as GenerateRequest;
-}
-
-function progressReporter(enabled: boolean): { onProgress: (p: Progress) => void; stop: () => void } {
-  if (!enabled || !process.stderr.isTTY) return { onProgress: () => {}, stop: () => {} };
-  const bar = new cliProgress.SingleBar({ stream: process.stderr, format: '{phase} [{bar}] {value}/{total}', hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic);
-  let phase = '';
-  return {
-    onProgress(p) {
-      if (p.phase === 'queued') return;
-      const [value, total] = p.phase === 'download' ? [p.loaded, p.total || p.loaded] : [p.step, p.steps];
-      if (p.phase !== phase) {
-        if (phase) bar.stop();
-        phase = p.phase;
-        bar.start(total, value, { phase: p.phase === 'download' ? 'model bytes' : 'sampling' });
-      } else {
-        if (total !== bar.getTotal()) bar.setTotal(total); // playability retries add windows
-        bar.update(value);
-      }
-    },
-    stop: () => phase && bar.stop(),
-  };
-}
-
-async function generateCommand(kind: string, flags: GenerateFlags): Promise<void> {
-  const out = resolve(flags.out);
-  const dir = dirname(out);
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new InvalidRequestError('out', `directory ${dir} does not exist`);
-  if (kind === 'level') return generateLevelCommand(flags, out);
-  for (const [flag, value] of [['constraints', flags.constraints], ['flatStart', flags.flatStart], ['ensurePlayable', flags.ensurePlayable]] as const)
-    if (value !== undefined) throw new InvalidRequestError(flag, `only applies to levels`);
-  const request = buildRequest(kind, flags);
-  // No IndexedDB in Node, and the file written is the CLI's cache.
-  const runtime = createRuntime({ manifest: resolveCliManifest(flags.manifest, (m) => console.error(m)), device: flags.device, cache: false });
-  // Everything about the input is checked before any model is loaded or file touched.
-  const normalized = await runtime.validate(request);
-  const format = chooseFormat(normalized.kind, flags.format, out);
-  const progress = progressReporter(flags.progress);
-  try {
-    const result = await runtime.generate({ ...request, seed: normalized.seed }, { onProgress: progress.onProgress });
-    progress.stop();
-    const files = render(result, format, out);
-    await writeAtomically(files);
-    const what = result.kind === 'level' ? `${result.levels.length} level(s)` : `${result.images.length} ${result.kind}(s)`;
-    console.log(`wrote ${files.map(([p]) => p).join(', ')}: ${what} from ${result.model} ${result.version} on ${result.device}, seed ${normalized.seed}, ${normalized.steps} steps, ${(result.ms / 1000).toFixed(2)} s`);
-  } finally {
-    progress.stop();
-    await runtime.dispose();
-  }
-}
-
-/** Levels go through runtime.level: any width, pins, structure repair, optional playability retries. */
-async function generateLevelCommand(flags: GenerateFlags, out: string): Promise<void> {
-  const { request, count } = levelRequest(flags as LevelFlags);
-  const runtime = createRuntime({ manifest: resolveCliManifest(flags.manifest, (m) => console.error(m)), device: flags.device, cache: false });
-  // Everything about the input is checked before any model is loaded or file touched.
-  const normalized = await runtime.validateLevel(request);
-  if (count > 1 && normalized.seed + count > 0x100000000) throw new InvalidRequestError('count', 'seed + count must stay below 2^32');
-  const format = chooseFormat('level', flags.format, out);
-  const progress = progressReporter(flags.progress);
-  try {
-    const levels: GeneratedLevel[] = [];
-    for (let i = 0; i < count; i++) levels.push(await runtime.level({ ...request, seed: normalized.seed + i }, { onProgress: progress.onProgress }));
-    progress.stop();
-    const files = renderLevels(levels, format, out);
-    await writeAtomically(files);
-    const ms = levels.reduce((t, l) => t + l.ms, 0);
-    console.log(`wrote ${files.map(([p]) => p).join(', ')}: ${levelSummary(levels)}, ${(ms / 1000).toFixed(2)} s`);
-  } finally {
-    progress.stop();
-    await runtime.dispose();
-  }
-}
-
-async function evalLevelsCommand(flags: EvalFlags & { manifest?: string }): Promise<void> {
-  const runtime = createRuntime({ manifest: resolveCliManifest(flags.manifest, (m) => console.error(m)), device: flags.device, cache: false });
-  try {
-    const report = await evalLevels(runtime, flags, (line) => console.error(line));
-    console.log(flags.json ? JSON.stringify(report) : evalTable(report));
-  } finally {
-    await runtime.dispose();
-  }
-}
-
 async function modelsCommand(flags: { manifest?: string; json?: boolean }): Promise<void> {
-  const runtime = createRuntime({ manifest: resolveCliManifest(flags.manifest, (m) => console.error(m)), cache: false });
+  const runtime = createRuntime({ manifest: loadCliManifest(flags.manifest, (m) => console.error(m)), cache: false });
   const models = await runtime.models();
   if (flags.json) {
     console.log(JSON.stringify(models, null, 1));

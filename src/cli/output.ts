@@ -1,12 +1,16 @@
-/** Turning a result into the bytes of each --format, and writing files atomically. */
-import { rename, writeFile, unlink } from 'node:fs/promises';
+/**
+ * What `generate` writes for each --format: [path, bytes] pairs, all committed together
+ * (files.ts). Sprites and tiles: a PNG sheet or JSON. Levels: VGLC text, JSON, a PNG preview, or
+ * a Tiled map with its tileset image (`<name>.tiles.png`, beside the map).
+ */
 import { basename } from 'node:path';
 import { InvalidRequestError } from '../errors.ts';
 import { legendTileset, levelPreview, toRows, toTmj, toVglc } from '../levels/export.ts';
 import { composeSheet } from '../models/sheet.ts';
 import type { Kind } from '../models/manifest.ts';
 import { encodePng } from '../png.ts';
-import type { GenerateResult } from '../runtime/types.ts';
+import type { GeneratedLevel, ImageResult } from '../runtime/types.ts';
+import type { OutputFile } from './files.ts';
 
 export const FORMATS = ['png', 'json', 'vglc', 'tmj'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -28,40 +32,54 @@ export function chooseFormat(kind: Kind, format: string | undefined, out: string
   return chosen as Format;
 }
 
+/** The paths an output in `format` writes: `out`, and for a TMJ map its tileset image beside it. */
+export function outputPaths(format: Format, out: string): string[] {
+  return format === 'tmj' ? [out, out.replace(/\.tmj$/i, '') + '.tiles.png'] : [out];
+}
+
 const toBase64 = (bytes: Uint8Array | Uint8ClampedArray): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 
-/** The files to write for `result` in `format`: [path, bytes] pairs (a TMJ map brings its tileset image). */
-export function render(result: GenerateResult, format: Format, out: string): Array<[string, Uint8Array | string]> {
-  const meta = { model: result.model, version: result.version, sha256: result.sha256, request: result.request, labels: result.labels, device: result.device };
-  if (result.kind === 'level') {
-    const levels = result.levels;
-    // Several levels go one after another, separated by a blank line (VGLC) or side by side (PNG).
-    if (format === 'vglc') return [[out, levels.map(toVglc).join('\n')]];
-    if (format === 'png') return [[out, encodePng(composeSheet(levels.map((l) => levelPreview(l)), 1))]];
-    if (format === 'json') {
-      const body = levels.map((l) => ({ rows: l.rows, cols: l.cols, text: toVglc(l).trimEnd().split('\n'), data: toRows(l) }));
-      return [[out, JSON.stringify({ ...meta, legend: levels[0]!.legend, levels: body }, null, 1) + '\n']];
-    }
-    const tileset = out.replace(/\.tmj$/i, '') + '.tiles.png';
-    return [
-      [out, JSON.stringify(toTmj(levels[0]!, basename(tileset)), null, 1) + '\n'],
-      [tileset, encodePng(legendTileset(levels[0]!.legend))],
-    ];
-  }
-  if (format === 'png') return [[out, encodePng(composeSheet(result.images))]];
+/** Sprites and tiles: one near-square PNG sheet, or JSON with frames and each image's RGBA. */
+export function renderImages(result: ImageResult, format: Format, out: string): OutputFile[] {
   const sheet = composeSheet(result.images);
+  if (format === 'png') return [[out, encodePng(sheet)]];
+  const meta = { model: result.model, version: result.version, sha256: result.sha256, request: result.request, labels: result.labels, device: result.device };
   const frames = result.images.map((img, i) => ({ x: (i % sheet.columns) * img.width, y: Math.floor(i / sheet.columns) * img.height, width: img.width, height: img.height, label: result.labels[i] }));
   return [[out, JSON.stringify({ ...meta, kind: result.kind, frames, rgbaBase64: result.images.map((img) => toBase64(img.data)) }, null, 1) + '\n']];
 }
 
-/** Write every file to a temporary name first, then rename: a failure leaves nothing half-written. */
-export async function writeAtomically(files: Array<[string, Uint8Array | string]>): Promise<void> {
-  const temps = files.map(([path]) => `${path}.tmp-${process.pid}`);
-  try {
-    for (const [i, [, bytes]] of files.entries()) await writeFile(temps[i]!, bytes);
-    for (const [i, [path]] of files.entries()) await rename(temps[i]!, path);
-  } catch (e) {
-    await Promise.all(temps.map((t) => unlink(t).catch(() => undefined)));
-    throw e;
+/**
+ * Levels (seeds seed, seed + 1, ...): VGLC blocks separated by a blank line, previews stacked,
+ * JSON with one entry per level. TMJ: one map holding one tile layer per level (`level-0`,
+ * `level-1`, ..., all the same size, only the first visible), each with its own seed and
+ * playable properties; the map's own properties describe the first.
+ */
+export function renderLevels(levels: GeneratedLevel[], format: Format, out: string): OutputFile[] {
+  const grids = levels.map((l) => l.grid);
+  if (format === 'vglc') return [[out, grids.map(toVglc).join('\n')]];
+  if (format === 'png') return [[out, encodePng(composeSheet(levels.map((l) => levelPreview(l.grid, 8, l.metadata.path)), 1))]];
+  const first = levels[0]!;
+  if (format === 'json') {
+    const body = levels.map((l) => ({ rows: l.grid.rows, cols: l.grid.cols, text: toVglc(l.grid).trimEnd().split('\n'), data: toRows(l.grid), request: l.request, metadata: l.metadata }));
+    return [[out, JSON.stringify({ model: first.model, version: first.version, sha256: first.sha256, device: first.device, legend: first.grid.legend, levels: body }) + '\n']];
   }
+  const [, tileset] = outputPaths('tmj', out) as [string, string];
+  const properties = (l: GeneratedLevel) => ({ model: l.model, seed: l.metadata.seed, playable: l.metadata.playable });
+  const map = toTmj(first.grid, basename(tileset), 16, properties(first)) as { layers: Array<Record<string, unknown>>; nextlayerid: number; properties: unknown };
+  if (levels.length > 1) {
+    const layer = map.layers[0]!;
+    map.layers = levels.map((l, i) => ({
+      ...layer,
+      id: i + 1,
+      name: `level-${i}`,
+      visible: i === 0,
+      data: Array.from(l.grid.cells, (t) => t + 1),
+      properties: (toTmj(l.grid, '', 16, properties(l)) as { properties: unknown }).properties,
+    }));
+    map.nextlayerid = levels.length + 1;
+  }
+  return [
+    [out, JSON.stringify(map, null, 1) + '\n'],
+    [tileset, encodePng(legendTileset(first.grid.legend))],
+  ];
 }

@@ -7,6 +7,7 @@
  * ensurePlayable uses `deriveSeed(seed, n)`. So a seed always gives the same level, and every
  * regenerated region is reproducible.
  */
+import { now } from '../clock.ts';
 import { UnplayableLevelError } from '../errors.ts';
 import { SMB_LEGEND, createGrid, type LevelGrid, type Legend } from './legend.ts';
 import { defaultContext, fillRegion, type FillOptions, type WindowSampler } from './outpaint.ts';
@@ -60,8 +61,6 @@ export interface PipelineOptions extends FillOptions {
   maxAttemptsPerFailure?: number;
   maxAttempts?: number;
 }
-
-const now = (): number => globalThis.performance?.now() ?? Date.now();
 
 /** A different uint32 per (seed, salt), spread by a murmur3-style finaliser. */
 export function deriveSeed(seed: number, salt: number): number {

@@ -8,8 +8,10 @@ export {
   tileId, tileChar, parseVglc,
 } from './legend.ts';
 export type { LevelGrid, TileInfo, Legend, ParseOptions } from './legend.ts';
-export { checkPlayability, SMB_PHYSICS, WALKING_PHYSICS } from './playability.ts';
-export type { Cell, PlayabilityResult, PlayabilityOptions, JumpPhysics, JumpClass } from './playability.ts';
+export { checkPlayability, startCells } from './playability.ts';
+export type { Cell, PlayabilityResult, PlayabilityOptions } from './playability.ts';
+export { SMB_PHYSICS, WALKING_PHYSICS } from './physics.ts';
+export type { JumpPhysics, JumpClass } from './physics.ts';
 export { findBrokenStructures, repairStructures } from './structure.ts';
 export type { BrokenStructure, StructureProblem } from './structure.ts';
 export { novelty, kl, klBaseline, klDivergence, patternCounts, brokenStructureRate } from './metrics.ts';

@@ -70,3 +70,18 @@ export function flatStartPins(rows: number, columns: number, legend: readonly Ti
   return pins;
 }
 
+
+/** Pins that rebuild `grid` exactly, as runs of one tile down each column (a few per column, not rows x cols cells). */
+export function columnRuns(grid: { rows: number; cols: number; cells: ArrayLike<number> }): PinRect[] {
+  const out: PinRect[] = [];
+  for (let c = 0; c < grid.cols; c++) {
+    let start = 0;
+    for (let r = 1; r <= grid.rows; r++) {
+      const tile = grid.cells[start * grid.cols + c]!;
+      if (r < grid.rows && grid.cells[r * grid.cols + c] === tile) continue;
+      out.push({ row: start, col: c, rows: r - start, cols: 1, tile });
+      start = r;
+    }
+  }
+  return out;
+}

@@ -3,11 +3,16 @@
  * `eval levels`). The data is never bundled or committed: it lives in ../shared/data beside the
  * repository (see that folder's README for where to get it) or wherever `dataDir` points.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InvalidRequestError } from '../errors.ts';
+import { fsReason, readCappedText } from '../node/read.ts';
 import { parseVglc, type LevelGrid } from './legend.ts';
+
+/** Size caps on the training folder: a VGLC level is a few KB; the two sets hold a few dozen. */
+export const MAX_LEVEL_FILE_BYTES = 1024 * 1024;
+export const MAX_LEVEL_FILES = 1000;
 
 /** Game -> folder inside the data directory; the same two sets as models/data.py LEVEL_GAMES. */
 export const LEVEL_GAMES = {
@@ -40,8 +45,14 @@ export function loadTrainingLevels(dataDir: string = defaultDataDir(), games: re
     if (!existsSync(folder)) {
       throw new InvalidRequestError('dataDir', `${folder} not found: expected the VGLC levels under ${dataDir} (see ../shared/data/README.md for where to get them)`);
     }
-    const names = readdirSync(folder).filter((name) => name.endsWith('.txt')).sort();
-    for (const name of names) levels.push({ game, name, grid: parseVglc(readFileSync(join(folder, name), 'utf8')) });
+    let names: string[];
+    try {
+      names = readdirSync(folder).filter((name) => name.endsWith('.txt')).sort();
+    } catch (e) {
+      throw new InvalidRequestError('dataDir', `cannot list ${folder} (${fsReason(e)})`);
+    }
+    if (names.length > MAX_LEVEL_FILES) throw new InvalidRequestError('dataDir', `${folder} holds ${names.length} .txt files; the limit is ${MAX_LEVEL_FILES}`);
+    for (const name of names) levels.push({ game, name, grid: parseVglc(readCappedText('dataDir', join(folder, name), MAX_LEVEL_FILE_BYTES)) });
   }
   return levels;
 }

@@ -16,48 +16,62 @@ export const KINDS = ['tile', 'sprite', 'level'] as const;
 /** Size caps: a manifest cannot make the runtime download (or allocate) more than this per model. */
 export const MAX_MODEL_BYTES = 256 * 1024 * 1024;
 export const MAX_MANIFEST_BYTES = 1024 * 1024;
+/**
+ * Bounds on what a manifest may declare, so a hostile or mistaken one cannot make the runtime
+ * allocate without limit or sample with absurd settings: one item's tensor (channels x height x
+ * width, float32) at most MAX_ITEM_ELEMENTS (16 MiB); each side at most MAX_SIDE; a guidance
+ * scale at most MAX_GUIDANCE; legends fit the Uint8 cells of a level grid.
+ */
+export const MAX_ITEM_ELEMENTS = 1 << 22;
+export const MAX_SIDE = 1024;
+export const MAX_GUIDANCE = 100;
+export const MAX_CLASSES = 1024;
+export const MAX_TILES = 256;
+export const MAX_MODELS = 256;
 export type Kind = (typeof KINDS)[number];
 
-const range = (min: number) =>
+const range = (min: number, max: number) =>
   z
-    .strictObject({ default: z.number(), min: z.number().min(min), max: z.number() })
+    .strictObject({ default: z.number(), min: z.number().min(min), max: z.number().max(max) })
     .refine((r) => r.min <= r.default && r.default <= r.max, { message: 'needs min <= default <= max' });
 
 const byte = z.number().int().min(0).max(255);
 
 const tileInfo = z.strictObject({
   char: z.string().length(1),
-  name: z.string().min(1),
+  name: z.string().min(1).max(64),
   solid: z.boolean(),
-  tags: z.array(z.string()),
+  tags: z.array(z.string().max(64)).max(16),
 });
 export type TileInfo = z.infer<typeof tileInfo>;
 
 const modelEntry = z
   .strictObject({
-    id: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'lower-case letters, digits, ".", "_" or "-"'),
+    id: z.string().max(64).regex(/^[a-z0-9][a-z0-9._-]*$/, 'lower-case letters, digits, ".", "_" or "-"'),
     kind: z.enum(KINDS),
-    version: z.string().min(1),
-    file: z.string().min(1),
+    version: z.string().min(1).max(64),
+    file: z.string().min(1).max(1024),
     bytes: z.number().int().positive().max(MAX_MODEL_BYTES),
     sha256: z.string().regex(/^[0-9a-f]{64}$/, '64 lower-case hex digits'),
-    layout: z.strictObject({
-      channels: z.number().int().positive(),
-      height: z.number().int().positive(),
-      width: z.number().int().positive(),
-    }),
-    classes: z.array(z.string().min(1)),
+    layout: z
+      .strictObject({
+        channels: z.number().int().positive().max(MAX_TILES),
+        height: z.number().int().positive().max(MAX_SIDE),
+        width: z.number().int().positive().max(MAX_SIDE),
+      })
+      .refine((l) => l.channels * l.height * l.width <= MAX_ITEM_ELEMENTS, { message: `channels x height x width must be at most ${MAX_ITEM_ELEMENTS}` }),
+    classes: z.array(z.string().min(1).max(64)).max(MAX_CLASSES),
     nullClass: z.number().int().nonnegative(),
     /** The class a request that names none gets; absent or null: each item draws one from its seed. */
     defaultClass: z.string().nullable().optional(),
-    tiles: z.array(tileInfo).nullable(),
+    tiles: z.array(tileInfo).max(MAX_TILES).nullable(),
     denoiser: z.strictObject({
       output: z.literal('x0'),
       schedule: z.literal('rectified-flow'),
       inputs: z.tuple([z.literal('x'), z.literal('t'), z.literal('label'), z.literal('mask'), z.literal('known')]),
     }),
-    steps: range(1).refine((r) => Number.isInteger(r.default) && r.max <= 1000, { message: 'needs integer default and max <= 1000' }),
-    guidance: range(0),
+    steps: range(1, 1000).refine((r) => Number.isInteger(r.default) && r.max <= 1000, { message: 'needs integer default and max <= 1000' }),
+    guidance: range(0, MAX_GUIDANCE),
     seamless: z.boolean(),
     /** Level models: known columns at the left of each outpainting window; fewer means fewer windows per level. Default: half the window, at most 16. */
     context: z.number().int().positive().optional(),
@@ -92,7 +106,7 @@ export type ModelEntry = z.infer<typeof modelEntry>;
 const manifestSchema = z
   .strictObject({
     schemaVersion: z.literal(1),
-    models: z.array(modelEntry).min(1),
+    models: z.array(modelEntry).min(1).max(MAX_MODELS),
   })
   .superRefine((m, ctx) => {
     const seen = new Set<string>();

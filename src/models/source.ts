@@ -52,7 +52,7 @@ export async function toUrl(location: string | URL): Promise<URL> {
   if (hasScheme(location)) return new URL(location);
   const href = (globalThis as { location?: { href: string } }).location?.href;
   if (href) return new URL(location, href);
-  const { pathToFileURL } = (await import(/* @vite-ignore */ 'node:url')) as typeof import('node:url');
+  const { pathToFileURL } = (await import(/* @vite-ignore */ /* webpackIgnore: true */ 'node:url')) as typeof import('node:url');
   return pathToFileURL(location);
 }
 
@@ -72,8 +72,8 @@ export async function loadText(location: string | URL, opts: LoadOptions = {}): 
 }
 
 async function readFileUrl(url: URL, opts: LoadOptions): Promise<Uint8Array> {
-  const fs = (await import(/* @vite-ignore */ 'node:fs/promises')) as typeof import('node:fs/promises');
-  const { fileURLToPath } = (await import(/* @vite-ignore */ 'node:url')) as typeof import('node:url');
+  const fs = (await import(/* @vite-ignore */ /* webpackIgnore: true */ 'node:fs/promises')) as typeof import('node:fs/promises');
+  const { fileURLToPath } = (await import(/* @vite-ignore */ /* webpackIgnore: true */ 'node:url')) as typeof import('node:url');
   let path: string;
   try {
     path = fileURLToPath(url);
@@ -82,13 +82,17 @@ async function readFileUrl(url: URL, opts: LoadOptions): Promise<Uint8Array> {
   }
   let handle: import('node:fs/promises').FileHandle;
   try {
-    handle = await fs.open(path, 'r');
+    // O_NONBLOCK: a FIFO with no writer would otherwise block open() forever (regular files ignore it).
+    const { constants } = (await import(/* @vite-ignore */ 'node:fs')) as typeof import('node:fs');
+    handle = await fs.open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (e) {
     const code = (e as { code?: string }).code;
     throw new ModelLoadError(`${fileName(url)}: cannot read ${path} (${code === 'ENOENT' ? 'no such file' : code ?? String(e)})`);
   }
   try {
-    const { size } = await handle.stat();
+    const stats = await handle.stat();
+    if (!stats.isFile()) throw new ModelLoadError(`${fileName(url)}: cannot read ${path} (not a regular file)`);
+    const { size } = stats;
     if (opts.maxBytes !== undefined && size > opts.maxBytes) throw tooLarge(url, opts.maxBytes, `${size} bytes`);
     const bytes = new Uint8Array(size);
     const chunk = 1 << 20;

@@ -7,14 +7,16 @@
 import { InvalidRequestError } from '../errors.ts';
 import type { Manifest, ModelEntry, TileInfo } from '../models/manifest.ts';
 import type { SamplerName } from '../core/samplers.ts';
-import { SAMPLERS, randomSeed, resolveModel } from './request.ts';
-import { boolean, describe, integer, object, oneOf, onlyFields, real } from '../validate.ts';
+import { normalizeSampling, resolveModel, type Resolved } from './request.ts';
+import { boolean, describe, integer, object, onlyFields } from '../validate.ts';
 import { flatStartPins, pinGrid, tileRef, type PinRect } from '../levels/pins.ts';
 
 export const MIN_LEVEL_WIDTH = 16;
 export const MAX_LEVEL_WIDTH = 10_000;
 /** Size cap: pins are checked cell by cell, so their number bounds the work a request can ask for. */
 export const MAX_CONSTRAINTS = 1024;
+/** Size cap on a level grid (rows x columns): the pin grids and the playability checker allocate a few arrays of this size. */
+export const MAX_LEVEL_CELLS = 1 << 20;
 /** Columns of ground pinned at the left edge by default, so Mario starts on solid ground. */
 export const DEFAULT_FLAT_START = 4;
 
@@ -127,7 +129,7 @@ export function requestPins(request: NormalizedLevelRequest, rows: number, legen
   return pins;
 }
 
-export function normalizeLevelRequest(manifest: Manifest, raw: unknown): NormalizedLevelRequest {
+export function normalizeLevelRequest(manifest: Manifest, raw: unknown): Resolved<NormalizedLevelRequest> {
   const r = object('request', raw);
   onlyFields(r, LEVEL_FIELDS);
   const model = levelModel(manifest, r);
@@ -135,6 +137,8 @@ export function normalizeLevelRequest(manifest: Manifest, raw: unknown): Normali
   const legend = model.tiles!;
   const rows = model.layout.height;
   const width = present('width') ? integer('width', r.width, MIN_LEVEL_WIDTH, MAX_LEVEL_WIDTH) : Math.max(MIN_LEVEL_WIDTH, model.layout.width);
+  if (rows * width > MAX_LEVEL_CELLS)
+    throw new InvalidRequestError('width', `${width} columns of ${rows} rows exceed the ${MAX_LEVEL_CELLS}-cell level limit; valid: at most ${Math.floor(MAX_LEVEL_CELLS / rows)} columns for model ${model.id}`);
   let constraints: PinRect[] = [];
   if (present('constraints')) {
     if (!Array.isArray(r.constraints)) throw new InvalidRequestError('constraints', `must be an array of { row, col, tile } or { rect: { row, col, rows, cols }, tile } (got ${describe(r.constraints)})`);
@@ -144,28 +148,10 @@ export function normalizeLevelRequest(manifest: Manifest, raw: unknown): Normali
   }
   const ensurePlayable = present('ensurePlayable') ? boolean('ensurePlayable', r.ensurePlayable) : false;
   const flatStart = present('flatStart') ? integer('flatStart', r.flatStart, 0, width) : DEFAULT_FLAT_START;
-  const request: NormalizedLevelRequest = {
-    kind: 'level',
-    model: model.id,
-    width,
-    seed: present('seed') ? integer('seed', r.seed, 0, 0xffffffff) : randomSeed(),
-    steps: present('steps') ? integer('steps', r.steps, model.steps.min, model.steps.max) : model.steps.default,
-    guidance: present('guidance') ? real('guidance', r.guidance, model.guidance.min, model.guidance.max) : model.guidance.default,
-    class: classOf(model, r),
-    sampler: present('sampler') ? oneOf('sampler', r.sampler, SAMPLERS) : 'ddim',
-    eta: present('eta') ? real('eta', r.eta, 0, 1) : 0,
-    constraints,
-    ensurePlayable,
-    flatStart,
-  };
+  const { seed, steps, guidance, class: cls, sampler, eta } = normalizeSampling(model, r);
+  const request: NormalizedLevelRequest = { kind: 'level', model: model.id, width, seed, steps, guidance, class: cls, sampler, eta, constraints, ensurePlayable, flatStart };
   if (ensurePlayable) refuseImpossiblePins(requestPins(request, rows, legend), rows, width, legend);
-  return request;
-}
-
-function classOf(model: ModelEntry, r: Record<string, unknown>): string | null {
-  if (r.class === undefined) return model.defaultClass ?? null;
-  if (model.classes.length === 0) throw new InvalidRequestError('class', `model ${model.id} has no classes; leave class out`);
-  return oneOf('class', r.class, model.classes, ` for model ${model.id}`);
+  return { request, model };
 }
 
 /**
@@ -191,12 +177,11 @@ export function normalizeRegenerate(
   raw: unknown,
   level: { rows: number; cols: number; legend: readonly TileInfo[] },
   base?: { model: string; steps: number; guidance: number; class: string | null; sampler: SamplerName; eta: number },
-): NormalizedRegenerate {
+): Resolved<NormalizedRegenerate> {
   const r = object('options', raw);
   onlyFields(r, REGENERATE_FIELDS);
   const present = (k: string): boolean => r[k] !== undefined;
   const model = levelModel(manifest, { model: r.model ?? base?.model });
-  const same = (k: 'steps' | 'guidance' | 'class' | 'sampler' | 'eta') => base && model.id === base.model && !present(k);
   const legend = model.tiles!;
   if (level.rows !== model.layout.height) throw new InvalidRequestError('level', `has ${level.rows} rows; model ${model.id} makes ${model.layout.height}`);
   if (level.cols < MIN_LEVEL_WIDTH || level.cols > MAX_LEVEL_WIDTH) throw new InvalidRequestError('level', `has ${level.cols} columns; valid: ${MIN_LEVEL_WIDTH}..${MAX_LEVEL_WIDTH}`);
@@ -204,18 +189,22 @@ export function normalizeRegenerate(
   if (chars(level.legend) !== chars(legend)) throw new InvalidRequestError('level', `legend ${chars(level.legend)} is not model ${model.id}'s (${chars(legend)})`);
   const fromCol = integer('fromCol', r.fromCol, 0, level.cols - 1);
   const toCol = integer('toCol', r.toCol, fromCol + 1, level.cols);
-  return {
+  // A previous result's settings carry over for the fields left out, when it used the same model.
+  const inherit = base && base.model === model.id ? base : undefined;
+  const { seed, steps, guidance, class: cls, sampler, eta } = normalizeSampling(model, r, inherit);
+  const request: NormalizedRegenerate = {
     model: model.id,
     fromCol,
     toCol,
-    seed: present('seed') ? integer('seed', r.seed, 0, 0xffffffff) : randomSeed(),
-    steps: same('steps') ? base!.steps : present('steps') ? integer('steps', r.steps, model.steps.min, model.steps.max) : model.steps.default,
-    guidance: same('guidance') ? base!.guidance : present('guidance') ? real('guidance', r.guidance, model.guidance.min, model.guidance.max) : model.guidance.default,
-    class: same('class') ? base!.class : classOf(model, r),
-    sampler: same('sampler') ? base!.sampler : present('sampler') ? oneOf('sampler', r.sampler, SAMPLERS) : 'ddim',
-    eta: same('eta') ? base!.eta : present('eta') ? real('eta', r.eta, 0, 1) : 0,
+    seed,
+    steps,
+    guidance,
+    class: cls,
+    sampler,
+    eta,
     ensurePlayable: present('ensurePlayable') ? boolean('ensurePlayable', r.ensurePlayable) : false,
   };
+  return { request, model };
 }
 
 /** Stable JSON of a normalized level request (cache key input). */

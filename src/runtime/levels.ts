@@ -1,21 +1,20 @@
 /**
  * `runtime.level` and `runtime.regenerate`: the long-level pipeline (levels/generate.ts) wired to
- * the runtime's sessions, queue and cache. Each model window is one `sampleBatch` call with the
- * window's known cells as the inpainting region (mask/known inputs of the denoiser graph).
+ * the runtime's job runner and cache (jobs.ts). Each model window is one `sampleBatch` call with
+ * the window's known cells as the inpainting region (mask/known inputs of the denoiser graph).
  */
-import type { DenoiserSession, ExecutedDevice } from '../backend/onnx.ts';
 import type { ResultCache } from '../cache/cache.ts';
-import { createRng } from '../core/rng.ts';
+import type { DenoiserRun } from '../core/guidance.ts';
 import { InvalidRequestError, throwIfAborted } from '../errors.ts';
 import { decodeLevels, encodeLevels, type LevelGrid } from '../models/codecs.ts';
 import type { Manifest, ModelEntry } from '../models/manifest.ts';
-import { sha256Hex } from '../models/source.ts';
-import type { JobQueue } from './queue.ts';
-import type { GenerateOptions, GeneratedLevel, Progress } from './types.ts';
+import { now } from '../clock.ts';
+import { cachedResult, labelsFor, runJob, samplingOptions, type JobContext, type SamplingSettings } from './jobs.ts';
+import type { GenerateOptions, GeneratedLevel } from './types.ts';
 import { sampleBatch } from './sample.ts';
 import { buildLevel, regenerateRegion, type LevelMetadata, type PipelineOptions } from '../levels/generate.ts';
 import { defaultContext, planWindows, type FillOptions, type WindowSampler } from '../levels/outpaint.ts';
-import { canonicalLevelRequest, normalizeLevelRequest, normalizeRegenerate, requestPins, type LevelRequest, type NormalizedLevelRequest, type NormalizedRegenerate, type RegenerateOptions } from './level-request.ts';
+import { normalizeLevelRequest, normalizeRegenerate, requestPins, type LevelRequest, type NormalizedLevelRequest, type NormalizedRegenerate, type RegenerateOptions } from './level-request.ts';
 
 export interface LevelApi {
   level(request: LevelRequest, options?: GenerateOptions): Promise<GeneratedLevel<NormalizedLevelRequest>>;
@@ -23,44 +22,24 @@ export interface LevelApi {
   validateLevel(request: LevelRequest): Promise<NormalizedLevelRequest>;
 }
 
-export interface LevelApiDeps {
+export interface LevelApiDeps extends JobContext {
   loadManifest(): Promise<{ manifest: Manifest; baseUrl: URL }>;
-  session(model: ModelEntry, baseUrl: URL, onProgress?: (p: Progress) => void): Promise<DenoiserSession>;
-  queue: JobQueue;
   cache?: ResultCache;
 }
-
-// The runtime's label stream (runtime.ts labelsFor): a level with seed S gets the class that
-// generate()'s item 0 with seed S would.
-const LABEL_STREAM_SALT = 0x6c616265;
-const now = (): number => globalThis.performance?.now() ?? Date.now();
 
 /** How a model's windows tile a level: its width, and known columns per window (the manifest's, else the outpainter's default). */
 const fillOptions = (model: ModelEntry): FillOptions => ({ window: model.layout.width, context: model.context ?? defaultContext(model.layout.width) });
 
-function labelFor(model: ModelEntry, cls: string | null, seed: number): number {
-  if (cls !== null) return model.classes.indexOf(cls);
-  if (model.classes.length === 0) return model.nullClass;
-  return createRng(seed ^ LABEL_STREAM_SALT, 0).int(model.classes.length);
-}
-
-type SamplingSettings = Pick<NormalizedLevelRequest, 'steps' | 'guidance' | 'sampler' | 'eta'>;
-
-function windowSampler(run: DenoiserSession['run'], model: ModelEntry, s: SamplingSettings, label: number, onStep: () => void): WindowSampler {
+function windowSampler(run: DenoiserRun, model: ModelEntry, s: SamplingSettings, label: number, onStep: () => void): WindowSampler {
   const { channels: c, height: h, width: w } = model.layout;
   const legend = model.tiles!;
   return async (win) => {
     const values = encodeLevels([{ rows: h, cols: w, cells: win.cells, legend }], c);
     const x = await sampleBatch(run, {
-      item: [c, h, w],
+      ...samplingOptions(model, s),
       seed: win.seed,
       streams: [win.index],
       labels: Int32Array.of(label),
-      nullClass: model.nullClass,
-      steps: s.steps,
-      guidance: s.guidance,
-      sampler: s.sampler,
-      eta: s.eta,
       region: { mask: Float32Array.from(win.mask), values },
       callback: onStep,
     });
@@ -68,87 +47,66 @@ function windowSampler(run: DenoiserSession['run'], model: ModelEntry, s: Sampli
   };
 }
 
-export function createLevelApi(deps: LevelApiDeps): LevelApi {
-  async function withModel(id: string): Promise<{ model: ModelEntry; baseUrl: URL }> {
-    const { manifest, baseUrl } = await deps.loadManifest();
-    return { model: manifest.models.find((m) => m.id === id)!, baseUrl };
-  }
+interface LevelJob {
+  model: ModelEntry;
+  settings: SamplingSettings;
+  label: number;
+  cls: string | null;
+  ensurePlayable: boolean;
+  /** Windows the pipeline plans to sample (the progress total; retries extend it). */
+  windows: number;
+}
 
-  /** Runs the pipeline in the queue with progress over the planned windows (retries extend the total). */
-  async function run(
-    model: ModelEntry,
-    baseUrl: URL,
-    settings: SamplingSettings,
-    label: number,
-    cls: string | null,
-    ensurePlayable: boolean,
-    plannedWindows: number,
-    opts: GenerateOptions,
-    body: (o: PipelineOptions) => Promise<{ grid: LevelGrid; metadata: LevelMetadata }>,
-  ): Promise<{ grid: LevelGrid; metadata: LevelMetadata; device: ExecutedDevice }> {
-    return deps.queue.run(
-      async () => {
-        const session = await deps.session(model, baseUrl, opts.onProgress);
-        let done = 0;
-        let total = plannedWindows * settings.steps;
-        const onStep = (): void => {
-          throwIfAborted(opts.signal);
-          total = Math.max(total, ++done);
-          opts.onProgress?.({ phase: 'sample', step: done, steps: total });
-        };
-        const out = await body({
-          sample: windowSampler(session.run, model, settings, label, onStep),
-          ...fillOptions(model),
-          ensurePlayable,
-          label,
-          class: cls,
-        });
-        return { ...out, device: session.device };
-      },
-      { signal: opts.signal, onPosition: (ahead) => opts.onProgress?.({ phase: 'queued', ahead }) },
+function levelResult<R extends NormalizedLevelRequest | NormalizedRegenerate>(
+  model: ModelEntry,
+  request: R,
+  out: { value: { grid: LevelGrid; metadata: LevelMetadata }; device: GeneratedLevel['device'] },
+): GeneratedLevel<R> {
+  const { grid, metadata } = out.value;
+  return { kind: 'level', model: model.id, version: model.version, sha256: model.sha256, request, grid, metadata, device: out.device, cached: false, ms: 0 };
+}
+
+export function createLevelApi(deps: LevelApiDeps): LevelApi {
+  /** The pipeline as one job: window sampler over the model's session, progress over the planned windows. */
+  function run(job: LevelJob, baseUrl: URL, opts: GenerateOptions, body: (o: PipelineOptions) => Promise<{ grid: LevelGrid; metadata: LevelMetadata }>) {
+    return runJob(deps, job.model, baseUrl, job.windows * job.settings.steps, opts, (denoise, onStep) =>
+      body({
+        sample: windowSampler(denoise, job.model, job.settings, job.label, onStep),
+        ...fillOptions(job.model),
+        ensurePlayable: job.ensurePlayable,
+        label: job.label,
+        class: job.cls,
+      }),
     );
   }
 
   return {
     async validateLevel(raw) {
       const { manifest } = await deps.loadManifest();
-      return normalizeLevelRequest(manifest, raw);
+      return normalizeLevelRequest(manifest, raw).request;
     },
 
     async level(raw, opts = {}) {
       const started = now();
-      const { manifest } = await deps.loadManifest();
-      const request = normalizeLevelRequest(manifest, raw);
-      const { model, baseUrl } = await withModel(request.model);
-      const key = deps.cache ? await sha256Hex(new TextEncoder().encode(`${model.sha256}\nlevel\n${canonicalLevelRequest(request)}`)) : '';
-      const hit = deps.cache ? await deps.cache.get<GeneratedLevel<NormalizedLevelRequest>>(key) : undefined;
-      if (hit) return { ...hit, cached: true, ms: now() - started };
-      throwIfAborted(opts.signal);
-
-      const legend = model.tiles!;
-      const rows = model.layout.height;
-      const pins = requestPins(request, rows, legend);
-      const label = labelFor(model, request.class, request.seed);
-      const planned = planWindows(0, request.width, request.width, fillOptions(model)).length;
-      const out = await run(model, baseUrl, request, label, request.class, request.ensurePlayable, planned, opts, (o) =>
-        buildLevel(rows, request.width, legend, pins, request.seed, o),
-      );
-      const result: GeneratedLevel<NormalizedLevelRequest> = {
-        kind: 'level', model: model.id, version: model.version, sha256: model.sha256, request,
-        grid: out.grid, metadata: out.metadata, device: out.device, cached: false, ms: 0,
-      };
-      result.ms = now() - started;
-      await deps.cache?.put(key, result);
-      return result;
+      const { manifest, baseUrl } = await deps.loadManifest();
+      const { request, model } = normalizeLevelRequest(manifest, raw);
+      return cachedResult(deps.cache, model, request, started, opts.signal, async () => {
+        const legend = model.tiles!;
+        const rows = model.layout.height;
+        const pins = requestPins(request, rows, legend);
+        const label = labelsFor(model, request.class, request.seed, 1)[0]!;
+        const windows = planWindows(0, request.width, request.width, fillOptions(model)).length;
+        const job = { model, settings: request, label, cls: request.class, ensurePlayable: request.ensurePlayable, windows };
+        return levelResult(model, request, await run(job, baseUrl, opts, (o) => buildLevel(rows, request.width, legend, pins, request.seed, o)));
+      });
     },
 
     async regenerate(level, raw, opts = {}) {
       const started = now();
-      const { manifest } = await deps.loadManifest();
+      const { manifest, baseUrl } = await deps.loadManifest();
       const given = 'grid' in level ? level : undefined;
       const grid: LevelGrid = 'grid' in level ? level.grid : level;
-      const options = normalizeRegenerate(manifest, raw, grid, given?.request);
-      const { model, baseUrl } = await withModel(options.model);
+      const { request: options, model } = normalizeRegenerate(manifest, raw, grid, given?.request);
       // Tile ids are checked here, once: the pipeline trusts the grid.
       const bad = grid.cells.findIndex((id) => id >= model.tiles!.length);
       if (bad >= 0 || grid.cells.length !== grid.rows * grid.cols) {
@@ -157,16 +115,13 @@ export function createLevelApi(deps: LevelApiDeps): LevelApi {
       throwIfAborted(opts.signal);
       // A result keeps its class unless the options name another.
       const keepLabel = given && given.model === model.id && (raw as { class?: unknown }).class === undefined;
-      const label = keepLabel ? given.metadata.label : labelFor(model, options.class, options.seed);
+      const label = keepLabel ? given.metadata.label : labelsFor(model, options.class, options.seed, 1)[0]!;
       const cls = keepLabel ? given.metadata.class : options.class;
-      const planned = planWindows(options.fromCol, options.toCol, grid.cols, fillOptions(model)).length;
-      const out = await run(model, baseUrl, options, label, cls, options.ensurePlayable, planned, opts, (o) =>
-        regenerateRegion(grid, options.fromCol, options.toCol, options.seed, o),
-      );
-      return {
-        kind: 'level', model: model.id, version: model.version, sha256: model.sha256, request: options,
-        grid: out.grid, metadata: out.metadata, device: out.device, cached: false, ms: now() - started,
-      };
+      const windows = planWindows(options.fromCol, options.toCol, grid.cols, fillOptions(model)).length;
+      const job = { model, settings: options, label, cls, ensurePlayable: options.ensurePlayable, windows };
+      const result = levelResult(model, options, await run(job, baseUrl, opts, (o) => regenerateRegion(grid, options.fromCol, options.toCol, options.seed, o)));
+      result.ms = now() - started;
+      return result;
     },
   };
 }

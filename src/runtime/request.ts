@@ -11,6 +11,12 @@ import { describe, integer, list, oneOf, real } from '../validate.ts';
 
 export const SAMPLERS: readonly SamplerName[] = ['ddim', 'dpmpp2m'];
 export const MAX_COUNT = 64;
+/**
+ * Size cap checked before any tensor is allocated: count x channels x height x width of one
+ * request, at most this many float32 elements (64 MiB). The manifest caps one item
+ * (MAX_ITEM_ELEMENTS); this caps the batch a request may ask for on top of it.
+ */
+export const MAX_REQUEST_ELEMENTS = 1 << 24;
 
 export interface GenerateRequest {
   /** 'tile' | 'sprite' | 'level'; may be left out when `model` is given. */
@@ -75,7 +81,45 @@ export function resolveModel(manifest: Manifest, request: { kind?: unknown; mode
   return model;
 }
 
-export function normalizeRequest(manifest: Manifest, raw: unknown): NormalizedRequest {
+/** A normalized request with the manifest entry it resolved to, so no caller looks the model up again. */
+export interface Resolved<R> {
+  request: R;
+  model: ModelEntry;
+}
+
+/** The sampling fields every request shares (generate, level, regenerate, pack items): one normaliser for all. */
+export interface NormalizedSampling {
+  seed: number;
+  steps: number;
+  guidance: number;
+  class: string | null;
+  sampler: SamplerName;
+  eta: number;
+}
+
+/**
+ * Seed, steps, guidance, class, sampler and eta of `r` for `model`: each checked against the
+ * model's ranges (or the sampler list), defaults from the manifest, or from `inherit` (the
+ * previous request of the same model, for regenerate) for a field `r` leaves out.
+ */
+export function normalizeSampling(model: ModelEntry, r: Record<string, unknown>, inherit?: Omit<NormalizedSampling, 'seed'>): NormalizedSampling {
+  const given = (k: string): boolean => r[k] !== undefined;
+  let cls: string | null = inherit ? inherit.class : (model.defaultClass ?? null);
+  if (given('class')) {
+    if (model.classes.length === 0) throw new InvalidRequestError('class', `model ${model.id} has no classes; leave class out`);
+    cls = oneOf('class', r.class, model.classes, ` for model ${model.id}`);
+  }
+  return {
+    seed: given('seed') ? integer('seed', r.seed, 0, 0xffffffff) : randomSeed(),
+    steps: given('steps') ? integer('steps', r.steps, model.steps.min, model.steps.max) : (inherit?.steps ?? model.steps.default),
+    guidance: given('guidance') ? real('guidance', r.guidance, model.guidance.min, model.guidance.max) : (inherit?.guidance ?? model.guidance.default),
+    class: cls,
+    sampler: given('sampler') ? oneOf('sampler', r.sampler, SAMPLERS) : (inherit?.sampler ?? 'ddim'),
+    eta: given('eta') ? real('eta', r.eta, 0, 1) : (inherit?.eta ?? 0),
+  };
+}
+
+export function normalizeRequest(manifest: Manifest, raw: unknown): Resolved<NormalizedRequest> {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new InvalidRequestError('request', `must be an object (got ${describe(raw)})`);
   const r = raw as Record<string, unknown>;
   for (const key of Object.keys(r)) {
@@ -87,27 +131,28 @@ export function normalizeRequest(manifest: Manifest, raw: unknown): NormalizedRe
   for (const k of ['alphaThreshold', 'palette'] as const) if (present(k) && !sprite) throw new InvalidRequestError(k, `only applies to sprites (model ${model.id} makes ${model.kind}s)`);
   if (present('width') && model.kind !== 'level') throw new InvalidRequestError('width', `only applies to levels (model ${model.id} makes ${model.kind}s)`);
 
-  let cls: string | null = model.defaultClass ?? null;
-  if (present('class')) {
-    if (model.classes.length === 0) throw new InvalidRequestError('class', `model ${model.id} has no classes; leave class out`);
-    cls = oneOf('class', r.class, model.classes, ` for model ${model.id}`);
-  }
   const window = model.layout.width;
-  return {
+  const count = present('count') ? integer('count', r.count, 1, MAX_COUNT) : 1;
+  const item = model.layout.channels * model.layout.height * window;
+  if (count * item > MAX_REQUEST_ELEMENTS)
+    throw new InvalidRequestError('count', `${count} items of model ${model.id} (${model.layout.channels}x${model.layout.height}x${window} each) exceed the ${MAX_REQUEST_ELEMENTS}-element tensor limit; valid: at most ${Math.max(1, Math.floor(MAX_REQUEST_ELEMENTS / item))}`);
+  const sampling = normalizeSampling(model, r);
+  const request: NormalizedRequest = {
     kind: model.kind,
     model: model.id,
-    class: cls,
-    count: present('count') ? integer('count', r.count, 1, MAX_COUNT) : 1,
-    seed: present('seed') ? integer('seed', r.seed, 0, 0xffffffff) : randomSeed(),
-    steps: present('steps') ? integer('steps', r.steps, model.steps.min, model.steps.max) : model.steps.default,
-    guidance: present('guidance') ? real('guidance', r.guidance, model.guidance.min, model.guidance.max) : model.guidance.default,
-    sampler: present('sampler') ? oneOf('sampler', r.sampler, SAMPLERS) : 'ddim',
-    eta: present('eta') ? real('eta', r.eta, 0, 1) : 0,
+    class: sampling.class,
+    count,
+    seed: sampling.seed,
+    steps: sampling.steps,
+    guidance: sampling.guidance,
+    sampler: sampling.sampler,
+    eta: sampling.eta,
     // generate() returns raw model windows; levels of other widths are outpainted by runtime.level (runtime/levels.ts).
     width: present('width') ? integer('width', r.width, window, window) : window,
     alphaThreshold: sprite ? (present('alphaThreshold') ? real('alphaThreshold', r.alphaThreshold, 0, 1) : 0.5) : null,
     palette: sprite && present('palette') ? integer('palette', r.palette, 2, 256) : null,
   };
+  return { request, model };
 }
 
 /** Stable JSON of a normalized request (keys in a fixed order). */

@@ -2,21 +2,19 @@
  * The one generation path shared by the API, the worker, the CLI and the Phaser plugin:
  * validate at the edge -> cache -> queue -> load model (sha256 checked) -> sample -> decode -> cache.
  */
-import { createBackend, type Backend, type DenoiserSession, type Device, type ExecutedDevice } from '../backend/onnx.ts';
-import { cacheKey } from './cache-key.ts';
-import { createCache, type CacheOptions, type ResultCache } from '../cache/cache.ts';
-import { createRng } from '../core/rng.ts';
+import { createBackend, type Backend, type DenoiserSession } from '../backend/onnx.ts';
+import { createCache, type ResultCache } from '../cache/cache.ts';
 import { concatBatch } from '../core/tensor.ts';
-import { throwIfAborted } from '../errors.ts';
-import { decodeImages, decodeLevels, type LevelGrid, type RgbaImage } from '../models/codecs.ts';
+import { decodeImages, decodeLevels } from '../models/codecs.ts';
 import { MAX_MANIFEST_BYTES, parseManifestText, type Manifest, type ModelEntry } from '../models/manifest.ts';
-import { checkOrigin, fileName, loadBytes, loadText, toUrl, verifyModelBytes, type CrossOriginPolicy } from '../models/source.ts';
+import { checkOrigin, fileName, loadBytes, loadText, toUrl, verifyModelBytes } from '../models/source.ts';
+import { now } from '../clock.ts';
+import { cachedResult, labelsFor, runJob, samplingOptions } from './jobs.ts';
 import { createQueue } from './queue.ts';
 import { normalizeRequest, type GenerateRequest, type NormalizedRequest } from './request.ts';
 import { sampleBatch } from './sample.ts';
 import { createLevelApi } from './levels.ts';
-import type { GeneratedLevel, GenerateOptions, GenerateResult, ModelSummary, Progress, Runtime, RuntimeOptions } from './types.ts';
-import type { LevelRequest, NormalizedLevelRequest, NormalizedRegenerate, RegenerateOptions } from './level-request.ts';
+import type { GenerateOptions, GenerateResult, Progress, Runtime, RuntimeOptions } from './types.ts';
 
 /** Relative to this file, so it works from the package in Node and from the dev server in a browser. */
 const DEFAULT_MANIFEST = '../../models/manifest.json';
@@ -24,14 +22,11 @@ const DEFAULT_MANIFEST = '../../models/manifest.json';
 export function defaultManifestUrl(): URL {
   // A non-literal first argument keeps bundlers from inlining the manifest as a hashed asset,
   // which would separate it from the model files it points to.
-  return new URL(DEFAULT_MANIFEST, import.meta.url);
+  return new URL(/* webpackIgnore: true */ DEFAULT_MANIFEST, import.meta.url);
 }
 
-const now = (): number => globalThis.performance?.now() ?? Date.now();
-const LABEL_STREAM_SALT = 0x6c616265; // "labe": labels draw from their own stream, not the noise's
-
 export function createRuntime(options: RuntimeOptions = {}): Runtime {
-  const backend: Backend = createBackend({ device: options.device, numThreads: options.numThreads });
+  const backend: Backend = createBackend({ device: options.device, numThreads: options.numThreads, wasmPaths: options.wasmPaths });
   const cache: ResultCache | undefined =
     options.cache === false ? undefined : options.cache && 'get' in options.cache ? options.cache : createCache(options.cache || {});
   const queue = createQueue();
@@ -75,41 +70,18 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
     );
   }
 
-  function labelsFor(model: ModelEntry, request: NormalizedRequest): number[] {
-    if (request.class !== null) return Array(request.count).fill(model.classes.indexOf(request.class));
-    if (model.classes.length === 0) return Array(request.count).fill(model.nullClass);
-    return Array.from({ length: request.count }, (_, i) => createRng(request.seed ^ LABEL_STREAM_SALT, i).int(model.classes.length));
-  }
-
-  async function produce(model: ModelEntry, baseUrl: URL, request: NormalizedRequest, labels: number[], opts: GenerateOptions): Promise<{ x: Float32Array; device: ExecutedDevice }> {
-    const s = await session(model, baseUrl, opts.onProgress);
-    const { channels: c, height: h, width: w } = model.layout;
-    const chunks: Float32Array[] = [];
-    const totalSteps = Math.ceil(request.count / maxBatch) * request.steps;
-    let done = 0;
-    for (let start = 0; start < request.count; start += maxBatch) {
-      const streams = Array.from({ length: Math.min(maxBatch, request.count - start) }, (_, i) => start + i);
-      throwIfAborted(opts.signal);
-      chunks.push(
-        await sampleBatch(s.run, {
-          item: [c, h, w],
-          seed: request.seed,
-          streams,
-          labels: Int32Array.from(streams, (i) => labels[i]!),
-          nullClass: model.nullClass,
-          steps: request.steps,
-          guidance: request.guidance,
-          sampler: request.sampler,
-          eta: request.eta,
-          seamless: model.seamless,
-          callback: () => {
-            throwIfAborted(opts.signal);
-            opts.onProgress?.({ phase: 'sample', step: ++done, steps: totalSteps });
-          },
-        }),
-      );
-    }
-    return { x: concatBatch(chunks), device: s.device };
+  /** Batches of at most maxBatch items; item i samples from seed stream i whatever the batching. */
+  function produce(model: ModelEntry, baseUrl: URL, request: NormalizedRequest, labels: number[], opts: GenerateOptions) {
+    const plannedSteps = Math.ceil(request.count / maxBatch) * request.steps;
+    return runJob({ queue, session }, model, baseUrl, plannedSteps, opts, async (run, onStep) => {
+      const chunks: Float32Array[] = [];
+      for (let start = 0; start < request.count; start += maxBatch) {
+        const streams = Array.from({ length: Math.min(maxBatch, request.count - start) }, (_, i) => start + i);
+        const labelsOf = Int32Array.from(streams, (i) => labels[i]!);
+        chunks.push(await sampleBatch(run, { ...samplingOptions(model, request), seed: request.seed, streams, labels: labelsOf, seamless: model.seamless, callback: onStep }));
+      }
+      return concatBatch(chunks);
+    });
   }
 
   const levels = createLevelApi({ loadManifest, session, queue, cache });
@@ -121,44 +93,23 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
 
     async validate(raw) {
       const { manifest } = await loadManifest();
-      return normalizeRequest(manifest, raw);
+      return normalizeRequest(manifest, raw).request;
     },
 
     async generate(raw, opts = {}) {
       const started = now();
       const { manifest, baseUrl } = await loadManifest();
-      const request = normalizeRequest(manifest, raw);
-      const model = manifest.models.find((m) => m.id === request.model)!;
-      const key = cache ? await cacheKey(model.sha256, request) : '';
-      const hit = cache ? await cache.get<GenerateResult>(key) : undefined;
-      if (hit) return { ...hit, cached: true, ms: now() - started };
-      throwIfAborted(opts.signal);
-
-      const labels = labelsFor(model, request);
-      const { x, device } = await queue.run(() => produce(model, baseUrl, request, labels, opts), {
-        signal: opts.signal,
-        onPosition: (ahead) => opts.onProgress?.({ phase: 'queued', ahead }),
+      const { request, model } = normalizeRequest(manifest, raw);
+      return cachedResult(cache, model, request, started, opts.signal, async (): Promise<GenerateResult> => {
+        const labels = labelsFor(model, request.class, request.seed, request.count);
+        const { value: x, device } = await produce(model, baseUrl, request, labels, opts);
+        const { channels, height, width } = model.layout;
+        const shape = [request.count, channels, height, width] as const;
+        const base = { model: model.id, version: model.version, sha256: model.sha256, request, labels, device, cached: false, ms: 0 };
+        if (model.kind === 'level') return { ...base, kind: 'level', levels: decodeLevels(x, shape, model.tiles!) };
+        const images = decodeImages(x, shape, { alphaThreshold: request.alphaThreshold ?? undefined, palette: request.palette ?? undefined, modelPalette: model.palette });
+        return { ...base, kind: model.kind, images };
       });
-      const { channels, height, width } = model.layout;
-      const shape = [request.count, channels, height, width] as const;
-      const base = { model: model.id, version: model.version, sha256: model.sha256, request, labels, device, cached: false };
-      const result: GenerateResult =
-        model.kind === 'level'
-          ? { ...base, kind: 'level', levels: decodeLevels(x, shape, model.tiles!), ms: 0 }
-          : {
-              ...base,
-              kind: model.kind,
-              images: decodeImages(x, shape, {
-                alphaThreshold: request.alphaThreshold ?? undefined,
-                palette: request.palette ?? undefined,
-                modelPalette: model.palette,
-              }),
-              ms: 0,
-            };
-      result.ms = now() - started;
-      // Awaited: IndexedDB clones the value when the write runs, and callers may transfer the buffers right after.
-      await cache?.put(key, result);
-      return result;
     },
 
     async manifest() {

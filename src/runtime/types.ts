@@ -21,6 +21,8 @@ export interface RuntimeOptions {
   maxBatch?: number;
   /** onnxruntime-web wasm threads. */
   numThreads?: number;
+  /** URL prefix of onnxruntime-web's .wasm files (self-hosting, a CDN); default: where the bundler emitted them. */
+  wasmPaths?: string;
   /**
    * Load a manifest from another origin than the page, or models from another origin than their
    * manifest: true, or the allowed origins (`['https://cdn.example']`). Default false.

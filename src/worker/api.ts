@@ -4,6 +4,14 @@ import { AbortError } from '../errors.ts';
 import { createRuntime } from '../runtime/runtime.ts';
 import type { GenerateOptions, GenerateResult, Runtime } from '../runtime/types.ts';
 import type { ProgressCallback, WorkerApi, WorkerConfig } from './protocol.ts';
+import { guardEndpoint } from './wire.ts';
+
+const METHODS = ['init', 'generate', 'level', 'regenerate', 'validateLevel', 'cancel', 'validate', 'models', 'clearCache', 'dispose'] as const satisfies readonly (keyof WorkerApi)[];
+
+/** Exposes a worker API on `endpoint` (the worker's global scope by default) behind the message guard. */
+export function exposeWorkerApi(endpoint: Comlink.Endpoint = self as unknown as Comlink.Endpoint): void {
+  Comlink.expose(createWorkerApi(), guardEndpoint(endpoint, METHODS));
+}
 
 /** The buffers of a result, moved rather than copied to the main thread. */
 export function transferables(result: GenerateResult): ArrayBuffer[] {
@@ -24,7 +32,8 @@ export function createWorkerApi(): WorkerApi {
       return await job({
         signal: controller.signal,
         // Fire and forget: waiting for the main thread's acknowledgement would slow every step.
-        onProgress: onProgress ? (p) => void Promise.resolve(onProgress(p)).catch(() => undefined) : undefined,
+        // Only a function (a comlink proxy) is called: anything else a page sent is ignored.
+        onProgress: typeof onProgress === 'function' ? (p) => void Promise.resolve().then(() => onProgress(p)).catch(() => undefined) : undefined,
       });
     } finally {
       controllers.delete(id);

@@ -1,9 +1,10 @@
 /**
  * Main-thread side of the worker: wraps it with comlink, turns AbortSignals into cancel messages,
- * progress callbacks into proxies, and plain `{ name, message }` errors back into named classes.
+ * and progress callbacks into proxies; named errors come back as their classes (wire.ts).
  */
 import * as Comlink from 'comlink';
-import { AbortError, BackendError, reviveError, toAbortError } from '../errors.ts';
+import { AbortError, BackendError, toAbortError } from '../errors.ts';
+import './wire.ts'; // named errors arrive as their classes, fields included
 import { logger } from '../log.ts';
 import type { GenerateRequest, NormalizedRequest } from '../runtime/request.ts';
 import type { GenerateOptions, GenerateResult, ModelSummary } from '../runtime/types.ts';
@@ -26,6 +27,8 @@ export interface WorkerClientOptions extends Omit<WorkerConfig, 'manifest'> {
   createWorker?: () => WorkerLike;
   /** Replacement workers started per minute before the client gives up and fails calls instead; default 3. */
   maxRestarts?: number;
+  /** A worker that has not answered its first message after this many ms is a BackendError; default 20 s. */
+  startTimeoutMs?: number;
 }
 
 export interface WorkerClient {
@@ -48,14 +51,6 @@ function absolute(url: string | URL | undefined): string | undefined {
   return base ? new URL(url, base).href : String(url);
 }
 
-async function revived<T>(call: Promise<T>): Promise<T> {
-  try {
-    return await call;
-  } catch (e) {
-    throw reviveError(e);
-  }
-}
-
 /** One worker and its comlink proxy; `dead` rejects when that worker dies. */
 interface Generation {
   worker: WorkerLike | undefined;
@@ -63,13 +58,21 @@ interface Generation {
   ready: Promise<void>;
   dead: Promise<never>;
   kill(error: Error): void;
+  /** Whether the worker answered init (a worker that dies before that failed to start: no restart). */
+  started(): boolean;
 }
 
 const RESTART_WINDOW_MS = 60_000;
+const START_TIMEOUT_MS = 20_000;
+
+/** What to check when the worker never started: the usual causes, by bundler. */
+const START_HINT =
+  'the worker script must be served and run as a module worker (new Worker(url, { type: "module" })); ' +
+  'a bundler must emit it as its own file: Vite and webpack 5 do by default, other setups see the README ("Use it in your game")';
 
 export function createWorkerClient(options: WorkerClientOptions = {}): WorkerClient {
-  const { endpoint, manifest, createWorker, maxRestarts = 3, ...rest } = options;
-  const config: WorkerConfig = { ...rest, manifest: absolute(manifest) };
+  const { endpoint, manifest, createWorker, maxRestarts = 3, startTimeoutMs = START_TIMEOUT_MS, ...rest } = options;
+  const config: WorkerConfig = { ...rest, manifest: absolute(manifest), wasmPaths: absolute(rest.wasmPaths) };
   const spawn = createWorker ?? ((): WorkerLike => new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'asset-diffusion' }));
   const restarts: number[] = [];
   let closed = false;
@@ -82,11 +85,26 @@ export function createWorkerClient(options: WorkerClientOptions = {}): WorkerCli
     let kill!: (error: Error) => void;
     const dead = new Promise<never>((_, reject) => (kill = reject));
     dead.catch(() => undefined);
-    // A worker that dies during init would never answer it: race the death too.
-    const ready = Promise.race([revived(api.init(config)), dead]);
+    // A worker that dies during init would never answer it: race the death too, and a timeout for
+    // one that never runs at all (a classic script that cannot import, a blocked script URL).
+    let started = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new BackendError(`the generation worker did not start within ${Math.round(startTimeoutMs / 1000)} s: ${START_HINT}`)), startTimeoutMs);
+    });
+    const ready = Promise.race([api.init(config), dead, late]).then(
+      () => {
+        started = true;
+        clearTimeout(timer);
+      },
+      (e: unknown) => {
+        clearTimeout(timer);
+        throw e;
+      },
+    );
     // Every call awaits `ready` and sees its error; this only stops an "unhandled rejection" report meanwhile.
     ready.catch(() => undefined);
-    const generation: Generation = { worker, api, ready, dead, kill };
+    const generation: Generation = { worker, api, ready, dead, kill, started: () => started };
     // A worker that dies (script error, out of memory) never answers: fail what is waiting, start another.
     worker?.addEventListener('error', (event) => {
       // Handled here: the page's own error handlers (and the game) never see it.
@@ -98,6 +116,17 @@ export function createWorkerClient(options: WorkerClientOptions = {}): WorkerCli
 
   function died(generation: Generation, reason: string): void {
     if (generation !== current || closed) return;
+    if (!generation.started()) {
+      // Its script did not load or threw at the top: a new worker from the same script would too.
+      generation.kill(new BackendError(`the generation worker failed to start (${reason}): ${START_HINT}`));
+      try {
+        generation.worker?.terminate();
+      } catch {
+        // already gone
+      }
+      logger().warn(`the generation worker failed to start (${reason})`);
+      return;
+    }
     generation.kill(new BackendError(`the generation worker stopped (${reason}); requests in flight were lost with it and a new worker is starting: send them again`));
     try {
       generation.worker?.terminate();
@@ -129,7 +158,7 @@ export function createWorkerClient(options: WorkerClientOptions = {}): WorkerCli
     const terminated = new Promise<never>((_, reject) => (rejectEarly = reject));
     pending.add(rejectEarly);
     try {
-      return await Promise.race([revived(make(generation.api)), generation.dead, terminated]);
+      return await Promise.race([make(generation.api), generation.dead, terminated]);
     } finally {
       pending.delete(rejectEarly);
     }

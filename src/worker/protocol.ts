@@ -18,6 +18,8 @@ export interface WorkerConfig {
   cache?: CacheOptions | false;
   maxBatch?: number;
   numThreads?: number;
+  /** Absolute URL prefix of onnxruntime-web's .wasm files (RuntimeOptions.wasmPaths). */
+  wasmPaths?: string;
   /** Cross-origin manifest or models (RuntimeOptions.allowCrossOrigin). */
   allowCrossOrigin?: boolean | string[];
 }

@@ -1,5 +1,6 @@
-/** Web Worker entry: exposes the runtime through comlink. Loaded by client.ts. */
-import * as Comlink from 'comlink';
-import { createWorkerApi } from './api.ts';
+/** Web Worker entry: exposes the runtime through comlink, behind the message guard (wire.ts). Loaded by client.ts. */
+import { startOrtThread } from '../backend/onnx.ts';
+import { exposeWorkerApi } from './api.ts';
 
-Comlink.expose(createWorkerApi());
+// Started as one of onnxruntime's wasm threads (see startOrtThread): be that, not a second API.
+if (!startOrtThread((globalThis as { name?: string }).name)) exposeWorkerApi();

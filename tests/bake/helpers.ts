@@ -1,5 +1,4 @@
 /** Shared set-up for the bake tests: a manifest with one tiny model of each kind, and the CLI in a child process. */
-import { execFile, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,7 +6,6 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FIXTURE_DIR, fixtureManifestJson, levelManifest } from '../helpers/fixture.ts';
 
-export const BIN = fileURLToPath(new URL('../../bin/asset-diffusion.js', import.meta.url));
 const TILE_DIR = fileURLToPath(new URL('../fixtures/tile-tiny/', import.meta.url));
 
 /**
@@ -52,20 +50,7 @@ export function writePack(dir: string, pack: unknown, name = 'pack.json'): strin
   return path;
 }
 
-export interface CliResult {
-  code: number;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-export function cli(args: string[], env: Record<string, string> = {}): Promise<CliResult> & { child?: ChildProcess } {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { env: { ...process.env, ...env } }, (error, stdout, stderr) =>
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, signal: (error as { signal?: NodeJS.Signals } | null)?.signal ?? null, stdout, stderr }),
-    );
-  });
-}
+export { spawnCli as cli, type CliResult } from '../helpers/cli.ts';
 
 /** Every file under `dir` (relative path -> sha256), sorted. */
 export function treeHashes(dir: string): Record<string, string> {

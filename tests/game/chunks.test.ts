@@ -9,32 +9,39 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createRuntime } from '../../src/runtime/runtime.ts';
 import { pinGrid } from '../../src/levels/pins.ts';
 import { SMB_LEGEND } from '../../src/levels/legend.ts';
+import { FAMILY_MANIFEST } from '../helpers/fixture.ts';
 import { Columns } from '../../sample-game/src/world/columns.ts';
-import { CHUNK_WIDTH, CONTEXT, FIRST_WIDTH, contextConstraints, firstChunkRequest, hasFooting, nextChunkRequest } from '../../sample-game/src/world/chunk-requests.ts';
+import { startCells } from '../../src/levels/playability.ts';
+import { extendLevelRequest } from '../../src/runtime/extend.ts';
+import type { LevelGrid } from '../../src/models/codecs.ts';
+import { CHUNK_WIDTH, CONTEXT, FIRST_WIDTH, firstChunkRequest, nextChunkRequest } from '../../sample-game/src/world/chunk-requests.ts';
 import { proceduralChunk } from '../../sample-game/src/world/procedural.ts';
 
 const REAL = fileURLToPath(new URL('../../models/manifest.json', import.meta.url));
-const FIXTURE = fileURLToPath(new URL('../fixtures/plugin/manifest.json', import.meta.url));
 const REAL_LEVEL = existsSync(REAL) && existsSync(fileURLToPath(new URL('../../models/level-smb.onnx', import.meta.url)));
-const MANIFEST = REAL_LEVEL ? REAL : FIXTURE;
+const MANIFEST = REAL_LEVEL ? REAL : FAMILY_MANIFEST;
 
-function grid(rows: string[]): { rows: number; cols: number; cells: Uint8Array } {
+function grid(rows: string[]): LevelGrid {
   const ids = rows.map((r) => [...r].map((ch) => SMB_LEGEND.findIndex((t) => t.char === ch)));
-  return { rows: rows.length, cols: rows[0]!.length, cells: Uint8Array.from(ids.flat()) };
+  return { rows: rows.length, cols: rows[0]!.length, cells: Uint8Array.from(ids.flat()), legend: SMB_LEGEND };
 }
 
 describe('chunk requests', () => {
-  it('context pins are column runs that rebuild the context exactly', () => {
-    const context = grid(['--o-', '-E--', 'XXS-', 'XX--']);
-    const pins = contextConstraints(context).map((c) => ('rect' in c ? { ...c.rect, tile: c.tile as number } : { row: c.row, col: c.col, rows: 1, cols: 1, tile: c.tile as number }));
-    expect(pins.length).toBeLessThan(context.rows * context.cols);
-    expect(Array.from(pinGrid(context.rows, context.cols, pins, SMB_LEGEND))).toEqual(Array.from(context.cells));
+  it("a continuation's pins are column runs that rebuild the world's last columns exactly", () => {
+    const world = grid(['XX--o-', 'XX-E--', 'XXXXS-', 'XXXX--']);
+    const request = extendLevelRequest(world, { columns: 20, context: 4 });
+    expect(request.width).toBe(24);
+    const pins = request.constraints!.map((c) => ('rect' in c ? { ...c.rect, tile: c.tile as number } : { row: c.row, col: c.col, rows: 1, cols: 1, tile: c.tile as number }));
+    expect(pins.length).toBeLessThan(world.rows * 4);
+    const tail = Array.from(world.cells).filter((_, k) => k % world.cols >= 2);
+    expect(Array.from(pinGrid(world.rows, 4, pins, SMB_LEGEND))).toEqual(tail);
   });
 
   it('ensurePlayable only where the checker can find a start in the pinned columns', () => {
-    expect(hasFooting(grid(['---', '---', 'XXX']), 3)).toBe(true);
-    expect(hasFooting(grid(['---', '---', '---']), 3)).toBe(false);
-    expect(nextChunkRequest(1, 1, grid(['--------', '--------', '--------'])).ensurePlayable).toBe(false);
+    expect(startCells(grid(['---', '---', 'XXX'])).length).toBeGreaterThan(0);
+    expect(startCells(grid(['---', '---', '---']))).toEqual([]);
+    expect(extendLevelRequest(grid(['--------', '--------', 'XXXXXXXX']), nextChunkRequest(1, 1)).ensurePlayable).toBe(true);
+    expect(extendLevelRequest(grid(['--------', '--------', '--------']), nextChunkRequest(1, 1)).ensurePlayable).toBe(false);
   });
 
   it('Columns appends new columns after the context and hands back its tail', () => {
@@ -50,7 +57,7 @@ describe('chunk requests', () => {
   it('the procedural fallback is deterministic and starts flat', () => {
     const a = proceduralChunk(7, FIRST_WIDTH, 6);
     expect(Array.from(a.cells)).toEqual(Array.from(proceduralChunk(7, FIRST_WIDTH, 6).cells));
-    expect(hasFooting(a, 1)).toBe(true);
+    expect(startCells({ ...a, legend: SMB_LEGEND }, 1).length).toBeGreaterThan(0);
   });
 });
 
@@ -61,9 +68,10 @@ describe(`outpainting chunks with ${REAL_LEVEL ? 'level-smb' : 'the tiny fixture
   async function world(seed: number): Promise<Columns> {
     const columns = new Columns(14);
     columns.append((await runtime.level({ ...firstChunkRequest(seed), steps: 2 })).grid);
-    const next = await runtime.level({ ...nextChunkRequest(seed, 1, columns.tail(CONTEXT)), steps: 2 }).catch((e: Error) => {
+    const tail = { ...columns.tail(CONTEXT), legend: SMB_LEGEND };
+    const next = await runtime.level({ ...extendLevelRequest(tail, nextChunkRequest(seed, 1)), steps: 2 }).catch((e: Error) => {
       if (e.name !== 'UnplayableLevelError') throw e;
-      return runtime.level({ ...nextChunkRequest(seed, 1, columns.tail(CONTEXT)), ensurePlayable: false, steps: 2 });
+      return runtime.level({ ...extendLevelRequest(tail, { ...nextChunkRequest(seed, 1), ensurePlayable: false }), steps: 2 });
     });
     // The continuation keeps the pinned context: its first CONTEXT columns are the world's last.
     expect(next.grid.cols).toBe(CHUNK_WIDTH);

@@ -1,5 +1,5 @@
 /**
- * Debian's Chromium (never a downloaded browser) with the flags of DESIGN.md, and a Vite dev server
+ * Debian's Chromium (never a downloaded browser) with the flags it needs headless, and a Vite dev server
  * for it to open: shared by the browser tests, the bench and the screenshot script.
  */
 import { existsSync } from 'node:fs';
@@ -11,7 +11,7 @@ export const HAVE_BROWSER = existsSync(CHROMIUM);
 
 /** Quiet, and no sandbox (root in containers). */
 export const QUIET = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'];
-/** WebGPU on the CPU through SwiftShader (DESIGN.md); without these flags headless Chromium has no adapter. */
+/** WebGPU on the CPU through SwiftShader; without these flags headless Chromium has no adapter. */
 export const WEBGPU = ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader', '--enable-features=Vulkan'];
 export const NO_WEBGPU = ['--disable-features=WebGPU'];
 

@@ -41,7 +41,8 @@ export function fixtureBytes(dir = FIXTURE_DIR): Uint8Array {
  */
 export function parityFixtureDirs(): string[] {
   const smoke = process.env.SMOKE_FIXTURE;
-  return smoke ? [FIXTURE_DIR, smoke] : [FIXTURE_DIR];
+  // The smoke run's level model, and its tiny seamless tile (circular padding through ONNX).
+  return smoke ? [FIXTURE_DIR, smoke, join(smoke, 'tile', 'parity')] : [FIXTURE_DIR];
 }
 
 import { mkdtempSync, writeFileSync, copyFileSync } from 'node:fs';
@@ -78,4 +79,22 @@ export function levelManifest(m: ReturnType<typeof fixtureManifestJson>): void {
       { char: '?', name: 'question', solid: true, tags: ['solid', 'question'] },
     ],
   });
+}
+
+/**
+ * The fixture family: one tiny untrained model per kind (sprite, seamless tile, SMB-legend level),
+ * written through models/export.py by tests/fixtures/plugin/make.py.
+ */
+export const FAMILY_DIR = fileURLToPath(new URL('../fixtures/plugin/', import.meta.url));
+export const FAMILY_MANIFEST = `${FAMILY_DIR}manifest.json`;
+
+/** A temp folder holding the family's model of `kind` alone, its manifest entry changed by `edit`; returns the manifest path. */
+export function familyModelDir(kind: 'sprite' | 'tile' | 'level', edit: (model: Record<string, unknown>) => void = () => {}): { dir: string; manifest: string } {
+  const family = JSON.parse(readFileSync(FAMILY_MANIFEST, 'utf8')) as ReturnType<typeof fixtureManifestJson>;
+  const model = family.models.find((m) => m.kind === kind)!;
+  const dir = mkdtempSync(join(tmpdir(), 'asset-diffusion-'));
+  copyFileSync(join(FAMILY_DIR, model.file as string), join(dir, model.file as string));
+  edit(model);
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ ...family, models: [model] }, null, 1));
+  return { dir, manifest: join(dir, 'manifest.json') };
 }

@@ -28,7 +28,7 @@ describe('exporters', () => {
       type: 'map', orientation: 'orthogonal', renderorder: 'right-down', infinite: false,
       width: 6, height: 4, tilewidth: 16, tileheight: 16, nextlayerid: 2, nextobjectid: 1,
     });
-    expect(typeof map.version).toBe('string');
+    expect(map.version).toMatch(/^\d+\.\d+$/); // Tiled's format version, e.g. "1.10"
     expect(map.properties).toEqual([
       { name: 'seed', type: 'int', value: 5 },
       { name: 'model', type: 'string', value: 'level-smb' },

@@ -5,11 +5,9 @@
  * URLs that leave the manifest's origin. Every case is a named error whose message names the field
  * and what is valid; nothing is cached; the CLI exits 2 and writes nothing.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createCache } from '../../src/cache/cache.ts';
 import { memoryStore } from '../../src/cache/stores.ts';
@@ -20,6 +18,7 @@ import { createRuntime } from '../../src/runtime/runtime.ts';
 import { FIXTURE_MANIFEST, FIXTURE_MODEL, fixtureManifestJson, levelManifest, tempModelDir } from '../helpers/fixture.ts';
 import { serve } from '../helpers/server.ts';
 import { failure } from '../helpers/failure.ts';
+import { spawnCli } from '../helpers/cli.ts';
 
 const huge = 'x'.repeat(1_000_000);
 
@@ -205,13 +204,7 @@ describe('model bytes and URLs', () => {
 });
 
 describe('CLI: bad input exits 2 with one line naming the option, and writes nothing', () => {
-  const BIN = fileURLToPath(new URL('../../bin/asset-diffusion.js', import.meta.url));
-  const cli = (args: string[]) =>
-    new Promise<{ code: number; stderr: string }>((resolve) =>
-      execFile(process.execPath, [BIN, ...args], { env: { ...process.env, ASSET_DIFFUSION_MANIFEST: FIXTURE_MANIFEST }, maxBuffer: 1 << 24 }, (error, _stdout, stderr) =>
-        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stderr }),
-      ),
-    );
+  const cli = (args: string[]) => spawnCli(args, { ASSET_DIFFUSION_MANIFEST: FIXTURE_MANIFEST });
   const badManifest = (() => {
     const { manifest } = tempModelDir((m) => (m.models[0]!.kind = 'music'));
     return manifest;

@@ -1,10 +1,11 @@
-/** The mixed request set of the load and soak tests, on the plugin fixture's tiny sprite, tile and level models. */
+/** The mixed request set of the load and soak tests, on the fixture family's tiny sprite, tile and level models. */
 import { createHash } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import type { GenerateRequest } from '../../src/runtime/request.ts';
 import type { LevelRequest } from '../../src/runtime/level-request.ts';
 
-export const MIXED_MANIFEST = fileURLToPath(new URL('../fixtures/plugin/manifest.json', import.meta.url));
+import { FAMILY_MANIFEST } from '../helpers/fixture.ts';
+
+export const MIXED_MANIFEST = FAMILY_MANIFEST;
 
 export type Job = { api: 'generate'; request: GenerateRequest } | { api: 'level'; request: LevelRequest };
 

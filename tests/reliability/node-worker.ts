@@ -4,11 +4,11 @@
  * with an uncaught error, as a worker running out of memory or hitting a script error would.
  */
 import { parentPort } from 'node:worker_threads';
-import * as Comlink from 'comlink';
 import { portEndpoint } from './workers.ts';
-import { createWorkerApi } from '../../src/worker/api.ts';
+import { exposeWorkerApi } from '../../src/worker/api.ts';
 
-Comlink.expose(createWorkerApi(), portEndpoint(parentPort!));
+// Behind the same message guard as the browser worker (src/worker/worker.ts).
+exposeWorkerApi(portEndpoint(parentPort!));
 parentPort!.on('message', (data: { crash?: number }) => {
   if (typeof data?.crash === 'number')
     setTimeout(() => {

@@ -31,13 +31,17 @@ const run = (i: number, signal?: AbortSignal) => {
 for (let i = 0; i < 50; i++) await run(i);
 const base = await settled();
 const started = performance.now();
-for (let i = 0; i < 1000; i++) await run(1000 + i);
+let generations = 0;
+for (let i = 0; i < 1000; i++) {
+  const result = await run(1000 + i);
+  if (result.request.seed === job(1000 + i, true).request.seed) generations++; // the result of its own request
+}
 const ms = performance.now() - started;
 const after = await settled();
 
 // Burst: 200 at once (fresh seeds), plus 100 aborted after their first sampler step.
-await Promise.all(Array.from({ length: 200 }, (_, i) => run(5000 + i)));
-await Promise.all(
+const burstResults = await Promise.all(Array.from({ length: 200 }, (_, i) => run(5000 + i)));
+const outcomes = await Promise.all(
   Array.from({ length: 100 }, (_, i) => {
     const c = new AbortController();
     const j = job(9000 + i, true);
@@ -48,17 +52,21 @@ await Promise.all(
     );
   }),
 );
+const aborted: Record<string, number> = {};
+for (const o of outcomes) aborted[o] = (aborted[o] ?? 0) + 1;
 const burst = await settled();
 await runtime.dispose();
 
 console.log(
   JSON.stringify({
-    generations: 1000,
+    generations,
     seconds: Math.round(ms / 100) / 10,
     heapBaseMB: mb(base.heapUsed),
     heapGrowthMB: mb(after.heapUsed - base.heapUsed),
     externalGrowthMB: mb(after.external - base.external),
     rssGrowthMB: mb(after.rss - base.rss),
-    burst: { heapGrowthMB: mb(burst.heapUsed - base.heapUsed), externalGrowthMB: mb(burst.external - base.external) },
+    burst: { resolved: burstResults.length, seeds: new Set(burstResults.map((r) => r.request.seed)).size, heapGrowthMB: mb(burst.heapUsed - base.heapUsed), externalGrowthMB: mb(burst.external - base.external) },
+    /** Outcome of each of the 100 aborted requests: 'finished' or the error's name. */
+    aborted,
   }),
 );

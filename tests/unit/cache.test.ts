@@ -28,9 +28,9 @@ const value = (bytes: number, tag = 0) => ({ tag, data: new Uint8Array(bytes).fi
 describe('cache keys', () => {
   const manifest = parseManifest(fixtureManifestJson());
   it('are equal for requests that mean the same thing and differ otherwise', async () => {
-    const a = normalizeRequest(manifest, { kind: 'sprite', seed: 1 });
-    const b = normalizeRequest(manifest, { model: 'tiny', seed: 1, count: 1, steps: 4, guidance: 2 });
-    const c = normalizeRequest(manifest, { kind: 'sprite', seed: 2 });
+    const a = normalizeRequest(manifest, { kind: 'sprite', seed: 1 }).request;
+    const b = normalizeRequest(manifest, { model: 'tiny', seed: 1, count: 1, steps: 4, guidance: 2 }).request;
+    const c = normalizeRequest(manifest, { kind: 'sprite', seed: 2 }).request;
     expect(await cacheKey('f'.repeat(64), a)).toBe(await cacheKey('f'.repeat(64), b));
     expect(await cacheKey('f'.repeat(64), a)).not.toBe(await cacheKey('f'.repeat(64), c));
     expect(await cacheKey('e'.repeat(64), a)).not.toBe(await cacheKey('f'.repeat(64), a)); // a new model file

@@ -1,22 +1,13 @@
 /** The `asset-diffusion` command as a user runs it: through the bin shim, in a child process. */
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { decode } from 'fast-png';
 import { describe, expect, it } from 'vitest';
 import { FIXTURE_MANIFEST, levelManifest, tempModelDir } from '../helpers/fixture.ts';
+import { spawnCli } from '../helpers/cli.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/asset-diffusion.js', import.meta.url));
-
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { env: { ...process.env, ASSET_DIFFUSION_MANIFEST: FIXTURE_MANIFEST } }, (error, stdout, stderr) =>
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const cli = (args: string[]) => spawnCli(args, { ASSET_DIFFUSION_MANIFEST: FIXTURE_MANIFEST });
 
 const outDir = () => mkdtempSync(join(tmpdir(), 'asset-diffusion-cli-'));
 

@@ -25,8 +25,8 @@ describe('manifest schema', () => {
     const m = fixtureManifestJson();
     Object.assign(model(m), { defaultClass: 'potion' });
     const parsed = parseManifest(m);
-    expect(normalizeRequest(parsed, { kind: 'sprite' }).class).toBe('potion');
-    expect(normalizeRequest(parsed, { kind: 'sprite', class: 'gem' }).class).toBe('gem');
+    expect(normalizeRequest(parsed, { kind: 'sprite' }).request.class).toBe('potion');
+    expect(normalizeRequest(parsed, { kind: 'sprite', class: 'gem' }).request.class).toBe('gem');
     Object.assign(model(m), { defaultClass: 'spaceship' });
     expect(() => parseManifest(m)).toThrow(/models\[0\]\.defaultClass: must be one of the classes/);
   });

@@ -35,7 +35,11 @@ export class TitleScene extends Phaser.Scene {
       (g) => {
         if (!models.active) return;
         const name = (kind: 'level' | 'sprite' | 'tile') => g.models[kind]?.id ?? (kind === 'level' ? 'procedural' : 'placeholder art');
-        models.setText(`Models: level ${name('level')} · sprites ${name('sprite')} · tiles ${name('tile')}`);
+        models.setText(
+          g.stats.manifest === undefined
+            ? 'Models: none on this site (no models/manifest.json; see models/README.md) · procedural level, placeholder art'
+            : `Models: level ${name('level')} · sprites ${name('sprite')} · tiles ${name('tile')}`,
+        );
       },
       (e: Error) => models.active && models.setText(`Models: ${e.name}: ${e.message}`).setColor('#ff8080'),
     );

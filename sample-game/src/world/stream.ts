@@ -5,7 +5,8 @@
  */
 import type { Generation } from '../generation.ts';
 import type { Progress } from '../../../src/runtime/types.ts';
-import type { LevelRequest } from '../../../src/runtime/level-request.ts';
+import type { GeneratedLevel } from '../../../src/runtime/types.ts';
+import { SMB_LEGEND } from '../../../src/levels/legend.ts';
 import { Columns } from './columns.ts';
 import { CONTEXT, FIRST_WIDTH, FLAT_START, NEW_COLUMNS, chunkSeed, firstChunkRequest, nextChunkRequest } from './chunk-requests.ts';
 import { proceduralChunk } from './procedural.ts';
@@ -85,8 +86,14 @@ export class LevelStream {
   private async make(index: number, onProgress?: (p: Progress) => void): Promise<Made> {
     const started = performance.now();
     if (!this.generation.models.level) return this.procedural(index, started);
-    const request = index === 0 ? firstChunkRequest(this.worldSeed) : nextChunkRequest(this.worldSeed, index, this.columns.tail(CONTEXT));
-    const level = await this.tryLevel(request, onProgress);
+    const signal = this.controller.signal;
+    // The world's tile ids are SMB legend ids (tiles.ts), so its tail is a level in that legend.
+    const world = { ...this.columns.tail(CONTEXT), legend: SMB_LEGEND };
+    const level = await this.playableOrAsSampled((ensurePlayable) =>
+      index === 0
+        ? this.generation.level({ ...firstChunkRequest(this.worldSeed), ensurePlayable }, signal, onProgress)
+        : this.generation.extend(world, { ...nextChunkRequest(this.worldSeed, index), ensurePlayable }, signal, onProgress),
+    );
     return { grid: level.grid, from: index === 0 ? 0 : CONTEXT, cached: level.cached, ms: level.ms, source: 'model' };
   }
 
@@ -96,12 +103,12 @@ export class LevelStream {
   }
 
   /** A chunk the checker cannot pass after its bounded retries is still taken, as sampled. */
-  private async tryLevel(request: LevelRequest, onProgress?: (p: Progress) => void) {
+  private async playableOrAsSampled(make: (ensurePlayable: boolean) => Promise<GeneratedLevel>): Promise<GeneratedLevel> {
     try {
-      return await this.generation.level(request, this.controller.signal, onProgress);
+      return await make(true);
     } catch (e) {
       if ((e as Error).name !== 'UnplayableLevelError') throw e;
-      return this.generation.level({ ...request, ensurePlayable: false }, this.controller.signal, onProgress);
+      return make(false);
     }
   }
 

@@ -1,16 +1,18 @@
 /**
- * The pack config (docs/PACK-FORMAT.md): a zod schema for its shape (unknown fields, types,
- * ranges), then each item checked against the models manifest by the runtime's own validators
- * (normalizeRequest / normalizeLevelRequest). Every error names the JSON path of the bad field,
- * e.g. `sprites[1].count: must be an integer from 1 to 256 (got 0)`.
+ * The pack config (docs/PACK-FORMAT.md): a zod schema for its shape (unknown fields, arrays) and
+ * the pack's own fields (name, count, tileSize, pack seed, checked by the shared validators of
+ * src/validate.ts); every sampling and request field of an item is checked against the models
+ * manifest by the runtime's own validators (normalizeRequest / normalizeLevelRequest), so a pack
+ * and a request word the same mistake the same way. Every error names the JSON path of the bad
+ * field, e.g. `sprites[1].count: must be an integer from 1 to 256 (got 0)`.
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { InvalidRequestError } from '../../errors.ts';
 import type { Manifest, ModelEntry } from '../../models/manifest.ts';
-import { describe } from '../../validate.ts';
-import { normalizeRequest, MAX_COUNT, SAMPLERS } from '../../runtime/request.ts';
-import { normalizeLevelRequest, MAX_LEVEL_WIDTH, MIN_LEVEL_WIDTH } from '../../runtime/level-request.ts';
+import { describe, integer } from '../../validate.ts';
+import { normalizeRequest, MAX_COUNT } from '../../runtime/request.ts';
+import { normalizeLevelRequest, type LevelConstraint } from '../../runtime/level-request.ts';
 import type { SamplerName } from '../../core/samplers.ts';
 
 /** A bad pack config, shard spec or pack folder: exit 2, the message printed as is. */
@@ -27,54 +29,44 @@ export const MAX_ITEMS = 256;
 export const RENDER_VERSION = 1;
 const NAME_RE = /^[a-z0-9][a-z0-9_-]*$/;
 
-const int = (min: number, max: number) =>
+/**
+ * A zod field checked by one of the shared validators (src/validate.ts), so a pack says
+ * `must be an integer from 1 to 256 (got 0)` in the same words as a request.
+ */
+const checked = <T>(check: (value: unknown) => T) =>
   z.unknown().superRefine((v, ctx) => {
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) ctx.addIssue({ code: 'custom', message: `must be an integer from ${min} to ${max} (got ${describe(v)})` });
-  }) as unknown as z.ZodType<number>;
-const real = (min: number, max: number) =>
-  z.unknown().superRefine((v, ctx) => {
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) ctx.addIssue({ code: 'custom', message: `must be a number from ${min} to ${max} (got ${describe(v)})` });
-  }) as unknown as z.ZodType<number>;
-const str = (what: string) =>
-  z.unknown().superRefine((v, ctx) => {
-    if (typeof v !== 'string' || v.length === 0 || v.length > 64) ctx.addIssue({ code: 'custom', message: `must be ${what} (got ${describe(v)})` });
-  }) as unknown as z.ZodType<string>;
-const name = z.unknown().superRefine((v, ctx) => {
+    try {
+      check(v);
+    } catch (e) {
+      if (!(e instanceof InvalidRequestError)) throw e;
+      ctx.addIssue({ code: 'custom', message: e.message.slice(e.field.length + 2) });
+    }
+  }) as unknown as z.ZodType<T>;
+const name = checked((v) => {
   if (typeof v !== 'string' || !NAME_RE.test(v) || v.length > 64)
-    ctx.addIssue({ code: 'custom', message: `must be 1..64 characters of a-z, 0-9, "_" or "-", starting with a letter or digit (got ${describe(v)})` });
-}) as unknown as z.ZodType<string>;
-const bool = z.unknown().superRefine((v, ctx) => {
-  if (typeof v !== 'boolean') ctx.addIssue({ code: 'custom', message: `must be true or false (got ${describe(v)})` });
-}) as unknown as z.ZodType<boolean>;
-const sampler = z.unknown().superRefine((v, ctx) => {
-  if (typeof v !== 'string' || !(SAMPLERS as readonly string[]).includes(v)) ctx.addIssue({ code: 'custom', message: `unknown value ${describe(v)}; valid values: ${SAMPLERS.join(', ')}` });
-}) as unknown as z.ZodType<SamplerName>;
+    throw new InvalidRequestError('name', `must be 1..64 characters of a-z, 0-9, "_" or "-", starting with a letter or digit (got ${describe(v)})`);
+  return v;
+});
+const passed = z.unknown().optional();
 
-// Steps and guidance ranges depend on the model: checked later by the runtime's validators.
-const sampling = {
-  name,
-  model: str('a model id').optional(),
-  class: str('a class name').optional(),
-  seed: int(0, 0xffffffff).optional(),
-  steps: z.number().optional(),
-  guidance: z.number().optional(),
-  sampler: sampler.optional(),
-  eta: real(0, 1).optional(),
-};
-const spriteSet = z.strictObject({ ...sampling, count: int(1, MAX_SET_COUNT).optional(), palette: int(2, 256).optional(), alphaThreshold: real(0, 1).optional() });
-const tileSet = z.strictObject({ ...sampling, count: int(1, MAX_SET_COUNT).optional() });
+// Only the pack's own fields are checked here (name, count, tileSize, the pack seed); every
+// sampling and request field is left to the runtime's validators (normalizeRequest,
+// normalizeLevelRequest), which name it and give its range for the model.
+const sampling = { name, model: passed, class: passed, seed: passed, steps: passed, guidance: passed, sampler: passed, eta: passed };
+const setCount = checked((v) => integer('count', v, 1, MAX_SET_COUNT)).optional();
+const spriteSet = z.strictObject({ ...sampling, count: setCount, palette: passed, alphaThreshold: passed });
+const tileSet = z.strictObject({ ...sampling, count: setCount });
 const levelItem = z.strictObject({
   ...sampling,
-  width: int(MIN_LEVEL_WIDTH, MAX_LEVEL_WIDTH).optional(),
-  // Shape and tiles checked by the level validator, which names `constraints[i].tile` etc.
-  constraints: z.array(z.unknown()).max(10_000).optional(),
-  ensurePlayable: bool.optional(),
-  flatStart: int(0, MAX_LEVEL_WIDTH).optional(),
-  tileSize: int(4, 128).optional(),
+  width: passed,
+  constraints: passed,
+  ensurePlayable: passed,
+  flatStart: passed,
+  tileSize: checked((v) => integer('tileSize', v, 4, 128)).optional(),
 });
 const packSchema = z.strictObject({
   name: name.optional(),
-  seed: int(0, 0xffffffff).optional(),
+  seed: checked((v) => integer('seed', v, 0, 0xffffffff)).optional(),
   sprites: z.array(spriteSet).max(MAX_ITEMS).optional(),
   tiles: z.array(tileSet).max(MAX_ITEMS).optional(),
   levels: z.array(levelItem).max(MAX_ITEMS).optional(),
@@ -180,26 +172,26 @@ export function validatePack(raw: unknown, manifest: Manifest): ValidatedPack {
       const other = seen.get(entry.name);
       if (other) throw new PackInputError(`${at}.name: duplicate name ${JSON.stringify(entry.name)} (also ${other}.name); names are unique over the whole pack`);
       seen.set(entry.name, at);
-      const seed = entry.seed ?? (packSeed ^ fnv1a32(entry.name)) >>> 0;
+      const seed = entry.seed !== undefined ? entry.seed : (packSeed ^ fnv1a32(entry.name)) >>> 0;
       let item: PackItem;
       try {
         if (kind === 'level') {
           const e = entry as z.infer<typeof levelItem>;
-          const n = normalizeLevelRequest(manifest, {
+          const { request: n, model } = normalizeLevelRequest(manifest, {
             kind: 'level', model: e.model, class: e.class, width: e.width, seed, steps: e.steps, guidance: e.guidance,
             sampler: e.sampler, eta: e.eta, constraints: e.constraints, ensurePlayable: e.ensurePlayable, flatStart: e.flatStart,
           });
           const params: NormalizedLevel = {
             name: e.name, model: n.model, ...(n.class !== null ? { class: n.class } : {}), width: n.width, seed: n.seed, steps: n.steps,
-            guidance: n.guidance, sampler: n.sampler, eta: n.eta, constraints: e.constraints ?? [], ensurePlayable: n.ensurePlayable,
+            guidance: n.guidance, sampler: n.sampler, eta: n.eta, constraints: (e.constraints as LevelConstraint[] | undefined) ?? [], ensurePlayable: n.ensurePlayable,
             flatStart: n.flatStart, tileSize: e.tileSize ?? 16,
           };
           config.levels.push(params);
-          item = { index: items.length, kind, path: at, params, model: modelById(manifest, n.model), paramsHash: '' };
+          item = { index: items.length, kind, path: at, params, model, paramsHash: '' };
         } else {
           const e = entry as z.infer<typeof spriteSet>;
           const count = e.count ?? 1;
-          const n = normalizeRequest(manifest, {
+          const { request: n, model } = normalizeRequest(manifest, {
             kind, model: e.model, class: e.class, count: Math.min(count, MAX_COUNT), seed, steps: e.steps, guidance: e.guidance,
             sampler: e.sampler, eta: e.eta, ...(kind === 'sprite' ? { palette: e.palette, alphaThreshold: e.alphaThreshold } : {}),
           });
@@ -210,10 +202,10 @@ export function validatePack(raw: unknown, manifest: Manifest): ValidatedPack {
           if (kind === 'sprite') {
             const params: NormalizedSprite = { ...common, ...(n.palette !== null ? { palette: n.palette } : {}), alphaThreshold: n.alphaThreshold ?? 0.5 };
             config.sprites.push(params);
-            item = { index: items.length, kind, path: at, params, model: modelById(manifest, n.model), paramsHash: '' };
+            item = { index: items.length, kind, path: at, params, model, paramsHash: '' };
           } else {
             config.tiles.push(common);
-            item = { index: items.length, kind, path: at, params: common, model: modelById(manifest, n.model), paramsHash: '' };
+            item = { index: items.length, kind, path: at, params: common, model, paramsHash: '' };
           }
         }
       } catch (e) {

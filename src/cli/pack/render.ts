@@ -9,23 +9,12 @@ import { encodePng } from '../../png.ts';
 import { MAX_COUNT } from '../../runtime/request.ts';
 import type { GenerateOptions, Runtime } from '../../runtime/types.ts';
 import { sha256, type PackItem } from './config.ts';
+import type { ItemRecord as PackItemRecord } from '../../pack-format.ts';
 
-export interface FileRecord {
-  path: string;
-  sha256: string;
-  bytes: number;
-}
-
-/** An item's `pack.json` entry. */
-export interface ItemRecord {
-  index: number;
+/** An item's `pack.json` entry, with its params typed. */
+export interface ItemRecord extends PackItemRecord {
   kind: PackItem['kind'];
-  name: string;
-  model: string;
   params: PackItem['params'];
-  paramsHash: string;
-  files: Record<string, FileRecord>;
-  [extra: string]: unknown;
 }
 
 export interface RenderedItem {

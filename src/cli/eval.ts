@@ -1,100 +1,19 @@
 /**
- * `generate level` (long levels through runtime.level, any width) and `eval levels` (the level
- * quality harness of issue 4: playability before and after ensurePlayable, novelty, tile-pattern
- * KL against the training levels and its baseline, broken structures, time per level).
+ * `asset-diffusion eval levels`: the level quality harness (playability before and after
+ * ensurePlayable, novelty, tile-pattern KL against the training levels and its baseline, broken
+ * structures, time per level).
  */
-import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
 import { InvalidRequestError, UnplayableLevelError } from '../errors.ts';
 import type { Device } from '../backend/onnx.ts';
-import type { GeneratedLevel } from '../runtime/types.ts';
-import { legendTileset, levelPreview, toRows, toTmj, toVglc } from '../levels/export.ts';
+import type { GeneratedLevel, Runtime } from '../runtime/types.ts';
 import { SMB_LEGEND } from '../levels/legend.ts';
 import { brokenStructureRate, kl, klBaseline, novelty } from '../levels/metrics.ts';
-import type { LevelRequest } from '../runtime/level-request.ts';
+import { normalizeLevelRequest, type LevelRequest } from '../runtime/level-request.ts';
+import { createRuntime } from '../runtime/runtime.ts';
 import { defaultDataDir, loadTrainingLevels } from '../levels/training-data.ts';
-import { composeSheet } from '../models/sheet.ts';
-import { encodePng } from '../png.ts';
 import { integer } from '../validate.ts';
-import type { Runtime } from '../runtime/types.ts';
-import type { Format } from './output.ts';
-
-/** Numbers stay strings unless they look like numbers, so validation can say `got "abc"`. */
-export function numeric(value: string): number | string {
-  return /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(value.trim()) ? Number(value) : value;
-}
-
-export interface LevelFlags {
-  model?: string;
-  class?: string;
-  count?: string;
-  seed?: string;
-  steps?: string;
-  guidance?: string;
-  sampler?: string;
-  eta?: string;
-  width?: string;
-  constraints?: string;
-  ensurePlayable?: boolean;
-  flatStart?: string;
-  palette?: string;
-  alphaThreshold?: string;
-}
-
-/** `--constraints '<json>'` or `--constraints @file.json`. */
-function parseConstraints(value: string): unknown {
-  let text = value;
-  if (value.startsWith('@')) {
-    try {
-      text = readFileSync(value.slice(1), 'utf8');
-    } catch (e) {
-      throw new InvalidRequestError('constraints', `cannot read ${value.slice(1)}: ${(e as Error).message}`);
-    }
-  }
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new InvalidRequestError('constraints', `not valid JSON (${(e as Error).message}); expected e.g. [{"row":12,"col":0,"tile":"X"},{"rect":{"row":13,"col":0,"rows":1,"cols":8},"tile":"X"}]`);
-  }
-}
-
-/** The level request the flags describe, and how many levels (seeds seed, seed + 1, ...). */
-export function levelRequest(f: LevelFlags): { request: LevelRequest; count: number } {
-  for (const key of ['palette', 'alphaThreshold'] as const) if (f[key] !== undefined) throw new InvalidRequestError(key, 'only applies to sprites');
-  const request: Record<string, unknown> = { kind: 'level' };
-  for (const key of ['model', 'class', 'sampler'] as const) if (f[key] !== undefined) request[key] = f[key];
-  for (const key of ['seed', 'steps', 'guidance', 'eta', 'width', 'flatStart'] as const) if (f[key] !== undefined) request[key] = numeric(f[key]);
-  if (f.constraints !== undefined) request.constraints = parseConstraints(f.constraints);
-  if (f.ensurePlayable) request.ensurePlayable = true;
-  const count = f.count === undefined ? 1 : integer('count', numeric(f.count), 1, 64);
-  return { request: request as LevelRequest, count };
-}
-
-/** The files for `levels` in `format` (several levels: VGLC blocks separated by a blank line, previews stacked). */
-export function renderLevels(levels: GeneratedLevel[], format: Format, out: string): Array<[string, Uint8Array | string]> {
-  const grids = levels.map((l) => l.grid);
-  if (format === 'vglc') return [[out, grids.map(toVglc).join('\n')]];
-  if (format === 'png') return [[out, encodePng(composeSheet(levels.map((l) => levelPreview(l.grid, 8, l.metadata.path)), 1))]];
-  const first = levels[0]!;
-  if (format === 'json') {
-    const body = levels.map((l) => ({ rows: l.grid.rows, cols: l.grid.cols, text: toVglc(l.grid).trimEnd().split('\n'), data: toRows(l.grid), request: l.request, metadata: l.metadata }));
-    return [[out, JSON.stringify({ model: first.model, version: first.version, sha256: first.sha256, device: first.device, legend: first.grid.legend, levels: body }) + '\n']];
-  }
-  const tileset = out.replace(/\.tmj$/i, '') + '.tiles.png';
-  const properties = { model: first.model, seed: first.metadata.seed, playable: first.metadata.playable };
-  return [
-    [out, JSON.stringify(toTmj(first.grid, basename(tileset), 16, properties), null, 1) + '\n'],
-    [tileset, encodePng(legendTileset(first.grid.legend))],
-  ];
-}
-
-export function levelSummary(levels: GeneratedLevel[]): string {
-  const first = levels[0]!;
-  const playable = levels.filter((l) => l.metadata.playable).length;
-  const attempts = levels.reduce((n, l) => n + l.metadata.attempts, 0);
-  const repairs = levels.reduce((n, l) => n + (l.metadata.repairs ?? 0), 0);
-  return `${levels.length} level(s) of ${first.grid.cols} columns from ${first.model} ${first.version} on ${first.device}, seed ${first.metadata.seed}, ${first.request.steps} steps, ${playable}/${levels.length} playable, ${attempts} playability retries, ${repairs} structure repairs`;
-}
+import { numeric } from './generate.ts';
+import { loadCliManifest } from './manifest.ts';
 
 export interface EvalFlags {
   model?: string;
@@ -163,8 +82,8 @@ export async function evalLevels(runtime: Runtime, f: EvalFlags, report: (line: 
   if (f.guidance !== undefined) base.guidance = numeric(f.guidance) as number;
   if (f.sampler !== undefined) base.sampler = f.sampler as LevelRequest['sampler'];
   if (f.eta !== undefined) base.eta = numeric(f.eta) as number;
-  const request = await runtime.validateLevel(base);
-  const legend = (await runtime.manifest()).models.find((m) => m.id === request.model)!.tiles!;
+  const { request, model } = normalizeLevelRequest(await runtime.manifest(), base);
+  const legend = model.tiles!;
   if (legend.map((t) => t.char).join('') !== SMB_LEGEND.map((t) => t.char).join('')) {
     throw new InvalidRequestError('model', `${request.model} does not use the SMB legend (${legend.map((t) => t.char).join('')}); eval levels compares with the VGLC Mario levels`);
   }
@@ -195,7 +114,6 @@ export async function evalLevels(runtime: Runtime, f: EvalFlags, report: (line: 
   }
   const grids = results.map((r) => r.grid);
   const meta = results.map((r) => r.metadata);
-  const model = (await runtime.manifest()).models.find((m) => m.id === request.model)!;
   return {
     model: model.id,
     version: model.version,
@@ -250,3 +168,13 @@ export function evalTable(r: EvalReport): string {
   return lines.join('\n');
 }
 
+
+export async function evalLevelsCommand(flags: EvalFlags & { manifest?: string }): Promise<void> {
+  const runtime = createRuntime({ manifest: loadCliManifest(flags.manifest, (m) => console.error(m)), device: flags.device, cache: false });
+  try {
+    const report = await evalLevels(runtime, flags, (line) => console.error(line));
+    console.log(flags.json ? JSON.stringify(report) : evalTable(report));
+  } finally {
+    await runtime.dispose();
+  }
+}
