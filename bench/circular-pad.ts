@@ -7,7 +7,8 @@
  * (2) the tile denoiser exported from models/unet.py as it is now, (3) eager x0 of the shipped
  * tile weights; this runs each graph in onnxruntime-node (else onnxruntime-web wasm) on the same
  * inputs and prints the max |eager - onnx|. A correct graph differs by float rounding (~1e-5).
- * Exit code 1 when a difference exceeds 1e-3. `--json` prints one object.
+ * Exit code 1 when a model graph (not the `conv` reference, which shows torch's bug) differs by
+ * more than 1e-3. `--json` prints one object.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -23,6 +24,8 @@ export interface CircularCase {
   case: string;
   max_abs_diff: number;
   ok: boolean;
+  /** Set when the eager weights are not the file's (the checkpoint moved on since the export): not a verdict. */
+  not_comparable?: string;
 }
 
 async function ortModule(): Promise<OrtModule> {
@@ -44,7 +47,7 @@ export async function circularCheck(dir: string): Promise<CircularCase[]> {
   });
   const index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as {
     tensors: Record<string, { dtype: 'float32' | 'int64'; dims: number[] }>;
-    cases: Record<string, { model: string; inputs: Record<string, string>; output: string; expected: string }>;
+    cases: Record<string, { model: string; inputs: Record<string, string>; output: string; expected: string; comparable?: boolean; note?: string }>;
   };
   const ort = await ortModule();
   const tensor = (name: string): Ort.Tensor => {
@@ -62,7 +65,8 @@ export async function circularCheck(dir: string): Promise<CircularCase[]> {
     let diff = 0;
     for (let i = 0; i < want.length; i++) diff = Math.max(diff, Math.abs(got[i]! - want[i]!));
     await session.release();
-    out.push({ case: name, max_abs_diff: Number(diff.toPrecision(3)), ok: diff <= TOLERANCE });
+    const skip = c.comparable === false ? { not_comparable: c.note ?? 'different weights' } : {};
+    out.push({ case: name, max_abs_diff: Number(diff.toPrecision(3)), ok: diff <= TOLERANCE || c.comparable === false, ...skip });
   }
   return out;
 }
@@ -73,8 +77,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   try {
     const cases = await circularCheck(dir);
     if (process.argv.includes('--json')) console.log(JSON.stringify(cases));
-    else for (const c of cases) console.log(`${c.case.padEnd(14)} max |eager - onnxruntime| = ${c.max_abs_diff}  ${c.ok ? 'ok' : 'WRONG'}`);
-    process.exitCode = cases.every((c) => c.ok) ? 0 : 1;
+    else for (const c of cases) console.log(`${c.case.padEnd(14)} max |eager - onnxruntime| = ${c.max_abs_diff}  ${c.not_comparable ? `not comparable (${c.not_comparable})` : c.ok ? 'ok' : 'WRONG'}`);
+    // The torch export of padding_mode="circular" is the known-bad reference case, not a failure of ours.
+    process.exitCode = cases.filter((c) => c.case !== 'conv').every((c) => c.ok) ? 0 : 1;
   } finally {
     if (keep < 0) rmSync(dir, { recursive: true, force: true });
   }
