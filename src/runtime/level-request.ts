@@ -7,7 +7,7 @@
 import { InvalidRequestError } from '../errors.ts';
 import type { Manifest, ModelEntry, TileInfo } from '../models/manifest.ts';
 import type { SamplerName } from '../core/samplers.ts';
-import { normalizeSampling, resolveModel, type Resolved } from './request.ts';
+import { normalizeSampling, resolveModel, type NormalizedSampling, type Resolved } from './request.ts';
 import { boolean, describe, integer, object, onlyFields } from '../validate.ts';
 import { flatStartPins, pinGrid, tileRef, type PinRect } from '../levels/pins.ts';
 
@@ -53,18 +53,12 @@ export interface LevelRequest {
 }
 
 /** What a normalized level request and a normalized regenerate share: how the windows are sampled. */
-interface NormalizedSampling {
+interface LevelSampling extends NormalizedSampling {
   model: string;
-  seed: number;
-  steps: number;
-  guidance: number;
-  class: string | null;
-  sampler: SamplerName;
-  eta: number;
   ensurePlayable: boolean;
 }
 
-export interface NormalizedLevelRequest extends NormalizedSampling {
+export interface NormalizedLevelRequest extends LevelSampling {
   kind: 'level';
   width: number;
   constraints: PinRect[];
@@ -88,7 +82,7 @@ export interface RegenerateOptions {
   ensurePlayable?: boolean;
 }
 
-export interface NormalizedRegenerate extends NormalizedSampling {
+export interface NormalizedRegenerate extends LevelSampling {
   fromCol: number;
   toCol: number;
 }
