@@ -46,8 +46,8 @@ for (const path of files(OUT)) {
 
 rewrite('src/worker/client.js', "new URL('./worker.ts', import.meta.url)", "new URL('./worker.js', import.meta.url)");
 rewrite('src/runtime/runtime.js', "'../../models/manifest.json'", "'../../../models/manifest.json'");
-rewrite('src/cli/pack/bake.js', "'../../../package.json'", "'../../../../package.json'");
-rewrite('src/cli/manifest.js', "'../../tests/fixtures/tiny/manifest.json'", "'../../../tests/fixtures/tiny/manifest.json'");
+rewrite('src/cli/pack/staging.js', "'../../../package.json'", "'../../../../package.json'");
+rewrite('src/levels/training-data.js', "new URL('../../', import.meta.url)", "new URL('../../../', import.meta.url)");
 
 const left = [...files(OUT)].filter((p) => /\.(js|d\.ts)$/.test(p) && /^(?:import|export)\b[^\n]*(?:from |import\()\s*['"]\.{1,2}\/[^'"]+\.ts['"]/m.test(readFileSync(p, 'utf8')));
 if (left.length) throw new Error(`build-lib: .ts specifiers left in ${left.join(', ')}`);
