@@ -14,6 +14,7 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } fr
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserForTests, launchChromium } from '../helpers/chromium.ts';
@@ -67,13 +68,18 @@ function freePort(): Promise<number> {
 /** `npx vite` in the project; resolves with its URL once it listens. */
 async function viteDev(cwd: string): Promise<{ url: string; proc: ChildProcess }> {
   const port = await freePort();
-  const proc = spawn(process.execPath, ['node_modules/vite/bin/vite.js', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], { cwd, stdio: 'pipe' });
+  // NO_COLOR: under CI=true picocolors colours the banner and wraps the port in bold codes.
+  const env = { ...process.env, NO_COLOR: '1' };
+  const proc = spawn(process.execPath, ['node_modules/vite/bin/vite.js', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], { cwd, env, stdio: 'pipe' });
   let out = '';
   await new Promise<void>((done, fail) => {
-    const timer = setTimeout(() => fail(new Error(`vite dev did not start: ${out}`)), 60_000);
+    const timer = setTimeout(() => {
+      proc.kill();
+      fail(new Error(`vite dev did not start: ${out}`));
+    }, 60_000);
     const onData = (d: Buffer) => {
       out += d.toString();
-      if (out.includes(`:${port}`)) {
+      if (stripVTControlCharacters(out).includes(`:${port}/`)) {
         clearTimeout(timer);
         done();
       }
@@ -225,6 +231,7 @@ describe.skipIf(!browserForTests())('the packed package in fresh user projects',
         await play(url, combo.phaser, times);
         if (served && combo.bundler === 'vite') {
           const rows = firstVisit(join(dir, 'dist'), served.fetched.keys());
+          mkdirSync('test-results', { recursive: true });
           writeFileSync('test-results/first-visit.md', `${table(rows)}\n`);
           console.log(table(rows));
         }
