@@ -4,8 +4,8 @@
  * (or served by its dev server), served with the cross-origin-isolation headers and played in
  * Chromium: the sprite texture has its 4 frames with pixels, the level is a tilemap layer with
  * colliding tiles, generation ran (on wasm: no WebGPU flags), and no console error in the page or
- * its workers. Three combinations cover both bundlers, both Phaser versions and Vite's dev server,
- * and a fourth the no-bundler page (lib/browser/, an import map) in the webpack project's folder,
+ * its workers. Four combinations cover each bundler with each Phaser version (Vite's Phaser 3 one
+ * on its dev server), and a fifth the no-bundler page (lib/browser/, an import map) in the webpack project's folder,
  * within a few minutes on two cores (webpack runs in development mode: its production minifier
  * alone takes ~2 minutes there). First-visit bytes of the Vite build go to test-results/.
  */
@@ -40,6 +40,7 @@ const COMBOS: Combo[] = [
   { name: 'Vite build + Phaser 4', bundler: 'vite', mode: 'build', phaser: '4.2.1' },
   { name: 'Vite dev server + Phaser 3.90', bundler: 'vite', mode: 'dev', phaser: '3.90.0' },
   { name: 'webpack 5 + Phaser 3.90', bundler: 'webpack', mode: 'build', phaser: '3.90.0' },
+  { name: 'webpack 5 + Phaser 4', bundler: 'webpack', mode: 'build', phaser: '4.2.1' },
 ];
 /** The no-bundler page shares the webpack project's folder (its node_modules; webpack's page is src/index.html). */
 const STATIC = { name: 'no bundler (static folder) + Phaser 3.90', in: 'webpack 5 + Phaser 3.90', phaser: '3.90.0' };
