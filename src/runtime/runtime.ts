@@ -14,6 +14,7 @@ import { createQueue } from './queue.ts';
 import { normalizeRequest, type GenerateRequest, type NormalizedRequest } from './request.ts';
 import { sampleBatch } from './sample.ts';
 import { createLevelApi } from './levels.ts';
+import { createDungeonApi } from './dungeon.ts';
 import type { GenerateOptions, GenerateResult, Progress, Runtime, RuntimeOptions } from './types.ts';
 
 /** Relative to this file, so it works from the package in Node and from the dev server in a browser. */
@@ -85,11 +86,14 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
   }
 
   const levels = createLevelApi({ loadManifest, session, queue, cache });
+  const dungeons = createDungeonApi({ loadManifest, session, queue, cache });
 
   const runtime: Runtime = {
     level: levels.level,
     regenerate: levels.regenerate,
     validateLevel: levels.validateLevel,
+    dungeon: dungeons.dungeon,
+    regenerateRoom: dungeons.regenerateRoom,
 
     async validate(raw) {
       const { manifest } = await loadManifest();
