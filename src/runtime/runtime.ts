@@ -6,7 +6,7 @@ import { createBackend, type Backend, type DenoiserSession } from '../backend/on
 import { createCache, type ResultCache } from '../cache/cache.ts';
 import { concatBatch } from '../core/tensor.ts';
 import { decodeImages, decodeLevels } from '../models/codecs.ts';
-import { MAX_MANIFEST_BYTES, parseManifestText, type Manifest, type ModelEntry } from '../models/manifest.ts';
+import { MAX_MANIFEST_BYTES, genreOf, parseManifestText, type Manifest, type ModelEntry } from '../models/manifest.ts';
 import { checkOrigin, fileName, loadBytes, loadText, toUrl, verifyModelBytes } from '../models/source.ts';
 import { now } from '../clock.ts';
 import { cachedResult, labelsFor, runJob, samplingOptions } from './jobs.ts';
@@ -125,6 +125,7 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
       return manifest.models.map((m) => ({
         id: m.id,
         kind: m.kind,
+        genre: genreOf(m),
         version: m.version,
         classes: m.classes,
         layout: m.layout,

@@ -5,7 +5,7 @@
 import type { Device, ExecutedDevice } from '../backend/onnx.ts';
 import type { CacheOptions, ResultCache } from '../cache/cache.ts';
 import type { LevelGrid, RgbaImage } from '../models/codecs.ts';
-import type { Manifest, ModelEntry } from '../models/manifest.ts';
+import type { Genre, Manifest, ModelEntry } from '../models/manifest.ts';
 import type { CrossOriginPolicy } from '../models/source.ts';
 import type { LevelMetadata } from '../levels/generate.ts';
 import type { GenerateRequest, NormalizedRequest } from './request.ts';
@@ -67,6 +67,8 @@ export type GenerateResult = ImageResult | LevelResult;
 export interface ModelSummary {
   id: string;
   kind: ModelEntry['kind'];
+  /** Level models: platformer or dungeon; null for sprites and tiles. */
+  genre: Genre | null;
   version: string;
   classes: string[];
   layout: ModelEntry['layout'];
