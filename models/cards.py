@@ -22,6 +22,8 @@ DATA_TEXT = {
              "github.com/crawl/crawl, commit 5539bdd7)", True),
     "level": ("VGLC `Super Mario Bros/Processed` and `Super Mario Bros 2 (Japan)/Processed` "
               "(github.com/TheVGLC/TheVGLC, commit 0e86a8f3)", False),
+    "dungeon": ("VGLC `The Legend of Zelda/Processed`, the 18 dungeon maps (github.com/TheVGLC/TheVGLC, "
+                "commit 0e86a8f3)", False),
 }
 PARAM_TEXT = {
     "velocity": "velocity-predicting UNet (the graph returns x0 = x − t·v)",
@@ -90,7 +92,7 @@ def write_card(cfg):
     flops = count_flops(denoiser, shape)
     evaluation_path = HERE / "eval" / f"{cfg['id']}.json"
     evaluation = json.loads(evaluation_path.read_text()) if evaluation_path.exists() else None
-    source, is_dcss = DATA_TEXT[cfg["kind"]]
+    source, is_dcss = DATA_TEXT[data.dataset(cfg)]
     n = cfg["net"]
     lines = [
         f"# Model card: `{cfg['id']}` ({cfg['kind']}, v{cfg['version']})", "",
@@ -113,7 +115,17 @@ def write_card(cfg):
                      f"a sprite-like model with alpha.")
         lines += ["", fmt_table([["class", "DCSS families (patterns)"]] +
                                 [[f"`{c}`", ", ".join(f"`{p}`" for p in pats)] for c, pats in data.TILE_CLASSES.items()])]
-    if cfg["kind"] == "level":
+    if data.dataset(cfg) == "dungeon":
+        lines.append(f"- Why Zelda: the only top-down game with room-structured dungeons in the VGLC copy here "
+                     f"(Lode Runner is side-view); its rooms have doors at fixed mid-wall places, so rooms "
+                     f"generated one by one can be joined into a dungeon whose doors line up. Each map is cut "
+                     f"on its 16×11 grid and every room transposed to the NES screen's {data.ROOM_ROWS} rows × "
+                     f"{data.ROOM_COLS} columns; blocks that are all void (holes in the map) and the walled "
+                     f"stubs with a void interior are dropped. Augmentation: horizontal and vertical flips "
+                     f"(valid for top-down rooms: doors stay mid-wall). Caveat: Zelda reuses room templates, so "
+                     f"the rooms have few distinct interiors (see `unique_rooms` above and the eval's "
+                     f"interior novelty).")
+    if data.dataset(cfg) == "level":
         lines.append("- Each level keeps its bottom 14 rows (a few SMB2 maps are 15–16 rows of which the "
                      "top is sky; 12–13-row maps get sky on top). Training windows: every 32-column "
                      "window, stride 1.")

@@ -142,12 +142,26 @@ def palette_index(x, palette):
 
 def random_masks(kind: str, n: int, h: int, w: int, generator=None):
     """Context masks (1 = known) so one network can sample, inpaint and outpaint. Levels mostly
-    see a known left part (outpainting continues a level to the right)."""
+    see a known left part (outpainting continues a level to the right); dungeon rooms often see a
+    known two-cell wall ring (the assembler pins the walls and the doors its neighbours need)."""
     masks = torch.zeros(n, 1, h, w)
     r = torch.rand(n, generator=generator)
     for i in range(n):
         u = r[i].item()
-        if kind == "level":
+        if kind == "dungeon":
+            if u < 0.4:
+                continue  # unconditional
+            if u < 0.65:  # the wall ring given, the interior to fill
+                masks[i] = 1
+                masks[i, :, 2:h - 2, 2:w - 2] = 0
+            elif u < 0.8:  # a rectangle to redo
+                masks[i] = 1
+                masks[i, :, _span(h, generator), _span(w, generator)] = 0
+            elif u < 0.9:  # scattered pinned cells
+                masks[i] = (torch.rand(1, h, w, generator=generator) < 0.1).float()
+            else:  # keep a rectangle, redo the rest
+                masks[i, :, _span(h, generator), _span(w, generator)] = 1
+        elif kind == "level":
             if u < 0.2:
                 continue  # unconditional
             if u < 0.65:  # left context of 4..w-4 columns

@@ -63,7 +63,8 @@ def sha256(path: Path) -> str:
 
 def manifest_entry(cfg, file: Path, state=None, denoiser=None):
     c, h, w = nets.layout(cfg)
-    names = data.class_names(cfg["kind"])
+    names = data.class_names(data.dataset(cfg))
+    legend = data.ZELDA_LEGEND if data.dataset(cfg) == "dungeon" else data.SMB_LEGEND
     entry = {
         "id": cfg["id"], "kind": cfg["kind"], "version": cfg["version"],
         "file": file.name, "bytes": file.stat().st_size, "sha256": sha256(file),
@@ -71,7 +72,7 @@ def manifest_entry(cfg, file: Path, state=None, denoiser=None):
         "classes": names, "nullClass": len(names),
         "defaultClass": cfg["runtime"].get("class"),
         "tiles": [{"char": ch, "name": n, "solid": "solid" in tags, "tags": tags}
-                  for ch, n, tags in data.SMB_LEGEND] if cfg["kind"] == "level" else None,
+                  for ch, n, tags in legend] if cfg["kind"] == "level" else None,
         "denoiser": {"output": "x0", "schedule": "rectified-flow", "inputs": INPUTS},
         "steps": {"default": cfg["runtime"]["steps"], "min": 1, "max": 1000},
         "guidance": {"default": cfg["runtime"]["guidance"], "min": 0, "max": 20},
@@ -80,6 +81,8 @@ def manifest_entry(cfg, file: Path, state=None, denoiser=None):
     }
     if denoiser is not None and denoiser.has_palette:  # RGBA8, so the runtime can snap decoded images to it
         entry["palette"] = palette_bytes(denoiser).tolist()
+    if cfg.get("genre"):  # absent = platformer, so older manifests keep their meaning
+        entry["genre"] = cfg["genre"]
     if "context" in cfg["runtime"]:
         entry["context"] = cfg["runtime"]["context"]
     if state:
@@ -102,6 +105,9 @@ LEVEL_COLOURS = {"-": (107, 140, 255), "X": (136, 70, 30), "S": (200, 76, 12), "
                  "Q": (160, 120, 80), "E": (220, 30, 30), "<": (0, 168, 0), ">": (0, 168, 0),
                  "[": (0, 120, 0), "]": (0, 120, 0), "o": (255, 230, 0), "B": (40, 40, 40),
                  "b": (90, 90, 90)}
+DUNGEON_COLOURS = {"F": (200, 180, 140), "B": (110, 80, 60), "M": (220, 30, 30), "P": (40, 90, 200),
+                   "O": (120, 160, 210), "I": (60, 60, 140), "D": (250, 200, 40), "S": (30, 200, 90),
+                   "W": (70, 70, 80), "-": (0, 0, 0)}
 
 
 def palette_bytes(denoiser) -> np.ndarray:
@@ -121,11 +127,13 @@ def snap(im, palette):
 
 
 def to_rgba(kind, x, palette=None):
-    """[N, C, H, W] in [-1, 1] -> list of uint8 HxWx4 images (the decoding the runtime does)."""
-    if kind == "level":
-        chars = [c for c, _, _ in data.SMB_LEGEND]
+    """[N, C, H, W] in [-1, 1] -> list of uint8 HxWx4 images (the decoding the runtime does);
+    `kind` is a data set name (data.dataset)."""
+    if kind in ("level", "dungeon"):
+        legend, colours = (data.ZELDA_LEGEND, DUNGEON_COLOURS) if kind == "dungeon" else (data.SMB_LEGEND, LEVEL_COLOURS)
+        chars = [c for c, _, _ in legend]
         ids = x.argmax(1).numpy()
-        return [np.array([[LEVEL_COLOURS[chars[i]] + (255,) for i in row] for row in g], np.uint8)
+        return [np.array([[colours[chars[i]] + (255,) for i in row] for row in g], np.uint8)
                 .repeat(4, 0).repeat(4, 1) for g in ids]
     v = ((x.clamp(-1, 1) + 1) * 127.5).round().byte().permute(0, 2, 3, 1).numpy()
     if kind == "tile":
@@ -139,16 +147,16 @@ def to_rgba(kind, x, palette=None):
 def sample_sheet(cfg, denoiser, path: Path, per_class=8, seed=0):
     from PIL import Image
     c, h, w = nets.layout(cfg)
-    names = data.class_names(cfg["kind"])
+    names = data.class_names(data.dataset(cfg))
     rows = []
     g = torch.Generator().manual_seed(seed)
     palette = palette_bytes(denoiser) if denoiser.has_palette else None
     for label in range(len(names)):
-        n = per_class if cfg["kind"] != "level" else 4
+        n = per_class if cfg["kind"] != "level" else 4 if data.dataset(cfg) == "level" else 16
         noise = torch.randn(n, c, h, w, generator=g)
         d = guided(denoiser, torch.full((n,), label), len(names), float(cfg["runtime"]["guidance"]),
                    torch.zeros(n, 1, h, w), torch.zeros(n, c, h, w))
-        rows.append(to_rgba(cfg["kind"], sample_dpmpp_2m(d, noise, cfg["runtime"]["steps"]), palette))
+        rows.append(to_rgba(data.dataset(cfg), sample_dpmpp_2m(d, noise, cfg["runtime"]["steps"]), palette))
     cols = max(len(r) for r in rows)
     ih, iw = rows[0][0].shape[:2]
     pad = 2
@@ -196,7 +204,7 @@ def write_fixture(cfg, denoiser, out: Path):
     (out / "manifest.json").write_text(json.dumps({"schemaVersion": 1, "models": [entry]}, indent=2) + "\n")
 
     c, h, w = nets.layout(cfg)
-    null = len(data.class_names(cfg["kind"]))
+    null = len(data.class_names(data.dataset(cfg)))
     g = torch.Generator().manual_seed(7)
     cases = []
 

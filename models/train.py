@@ -65,9 +65,10 @@ def lr_at(cfg, step):
 
 
 def augment(cfg, x, labels, roll_ids):
-    if cfg["augment"].get("hflip"):
-        flip = torch.rand(x.shape[0]) < 0.5
-        x[flip] = x[flip].flip(-1)
+    for key, dim in (("hflip", -1), ("vflip", -2)):
+        if cfg["augment"].get(key):
+            flip = torch.rand(x.shape[0]) < 0.5
+            x[flip] = x[flip].flip(dim)
     if len(roll_ids):
         # Toroidal shifts of tiles that repeat seamlessly teach the net that no edge is special.
         for i in torch.nonzero(torch.isin(labels, roll_ids)).flatten().tolist():
@@ -79,8 +80,8 @@ def augment(cfg, x, labels, roll_ids):
 def prepare_data(cfg, root: Path, model):
     """The training set as the parameterisation wants it, with per-item sampling weights (class
     probability ~ sqrt(count), so rare classes are seen more) and the classes that may roll."""
-    x, labels, info = data.load(cfg["kind"], root, cfg.get("window", 32))
-    names = data.class_names(cfg["kind"])
+    x, labels, info = data.load(data.dataset(cfg), root, cfg.get("window", 32))
+    names = data.class_names(data.dataset(cfg))
     counts = torch.bincount(labels, minlength=len(names)).float()
     roll_ids = torch.tensor([names.index(c) for c in cfg["augment"].get("roll_classes", [])], dtype=torch.long)
     x = model.parameterisation.prepare(model, x, cfg)
@@ -120,7 +121,7 @@ def train_step(cfg, model, ema, opt, batch, state, device) -> float:
     xb = augment(cfg, x[idx].clone(), lb, roll_ids)
     lb[torch.rand(n) < cfg["label_dropout"]] = null
     _, h, w = nets.layout(cfg)
-    mask = random_masks(cfg["kind"], n, h, w)
+    mask = random_masks(data.dataset(cfg), n, h, w)
     for g in opt.param_groups:
         g["lr"] = lr_at(cfg, state["step"])
     loss = flow_loss(model, xb.to(device), lb.to(device), mask.to(device))
@@ -144,7 +145,7 @@ def train(cfg, root: Path, minutes: float, resume: bool, device: str, max_steps:
     state = resume_state(cfg, model, folder, reset_ema) if resume else \
         {"step": 0, "seconds": 0.0, "machines": [], "ema_from": 0}
     x, labels, weights, roll_ids, state["data"] = prepare_data(cfg, root, model)
-    batch = (x, labels, weights, roll_ids, len(data.class_names(cfg["kind"])))
+    batch = (x, labels, weights, roll_ids, len(data.class_names(data.dataset(cfg))))
     ema = copy.deepcopy(model).eval()
     opt = torch.optim.AdamW(model.parameters(), lr=cfg["lr"], weight_decay=0.0)
     if machine() not in state["machines"]:

@@ -14,6 +14,7 @@ import { defaultDataDir, loadTrainingLevels } from '../levels/training-data.ts';
 import { integer } from '../validate.ts';
 import { numeric } from './generate.ts';
 import { loadCliManifest } from './manifest.ts';
+import { dungeonEvalTable, evalDungeons } from './eval-dungeon.ts';
 
 export interface EvalFlags {
   model?: string;
@@ -169,9 +170,16 @@ export function evalTable(r: EvalReport): string {
 }
 
 
-export async function evalLevelsCommand(flags: EvalFlags & { manifest?: string }): Promise<void> {
+export async function evalLevelsCommand(flags: EvalFlags & { manifest?: string; rooms?: string }): Promise<void> {
   const runtime = createRuntime({ manifest: loadCliManifest(flags.manifest, (m) => console.error(m)), device: flags.device, cache: false });
   try {
+    // A dungeon model (manifest genre "dungeon") has its own harness (eval-dungeon.ts).
+    const named = flags.model === undefined ? undefined : (await runtime.manifest()).models.find((m) => m.id === flags.model);
+    if (named?.genre === 'dungeon') {
+      const report = await evalDungeons(runtime, flags, (line) => console.error(line));
+      console.log(flags.json ? JSON.stringify(report) : dungeonEvalTable(report));
+      return;
+    }
     const report = await evalLevels(runtime, flags, (line) => console.error(line));
     console.log(flags.json ? JSON.stringify(report) : evalTable(report));
   } finally {

@@ -85,6 +85,7 @@ export function buildProgram(): Command {
     .description('generate N levels with ensurePlayable and score them: playable_raw, playable, novelty, kl, kl_baseline, broken_structures, ms_per_level')
     .option('--count <n>', 'levels to generate', '50')
     .option('--width <w>', 'columns per level', '200')
+    .option('--rooms <n>', 'dungeon models: rooms per dungeon, 2..64 (default 6)')
     .option('--seed <s>', 'first seed (level i uses seed + i)', '1')
     .option('--steps <k>', 'sampler steps (default from the manifest)')
     .option('--guidance <g>', 'classifier-free guidance scale (default from the manifest)')

@@ -29,6 +29,9 @@ export const MAX_CLASSES = 1024;
 export const MAX_TILES = 256;
 export const MAX_MODELS = 256;
 export type Kind = (typeof KINDS)[number];
+/** Level genres: side-view platformer levels (outpainted window by window) or top-down dungeons of rooms. */
+export const GENRES = ['platformer', 'dungeon'] as const;
+export type Genre = (typeof GENRES)[number];
 
 const range = (min: number, max: number) =>
   z
@@ -49,6 +52,8 @@ const modelEntry = z
   .strictObject({
     id: z.string().max(64).regex(/^[a-z0-9][a-z0-9._-]*$/, 'lower-case letters, digits, ".", "_" or "-"'),
     kind: z.enum(KINDS),
+    /** Level models: what the windows are (absent = platformer, so older manifests keep their meaning). */
+    genre: z.enum(GENRES).optional(),
     version: z.string().min(1).max(64),
     file: z.string().min(1).max(1024),
     bytes: z.number().int().positive().max(MAX_MODEL_BYTES),
@@ -95,6 +100,7 @@ const modelEntry = z
     } else if (m.tiles !== null) ctx.addIssue({ code: 'custom', path: ['tiles'], message: `must be null for kind ${m.kind}` });
     if (m.context !== undefined && (m.kind !== 'level' || m.context >= m.layout.width))
       ctx.addIssue({ code: 'custom', path: ['context'], message: m.kind === 'level' ? `must be smaller than the window width (${m.layout.width})` : `only applies to level models` });
+    if (m.genre !== undefined && m.kind !== 'level') ctx.addIssue({ code: 'custom', path: ['genre'], message: 'only applies to level models' });
     if (m.palette !== undefined && m.kind === 'level') ctx.addIssue({ code: 'custom', path: ['palette'], message: 'only applies to sprite and tile models' });
     else if (m.palette !== undefined && !m.palette.some((c) => c[3] === 255))
       ctx.addIssue({ code: 'custom', path: ['palette'], message: 'needs at least one opaque colour (alpha 255)' });
@@ -102,6 +108,9 @@ const modelEntry = z
       ctx.addIssue({ code: 'custom', path: ['layout', 'channels'], message: `must be ${channels} for kind ${m.kind}` });
   });
 export type ModelEntry = z.infer<typeof modelEntry>;
+
+/** A model's level genre (platformer unless the manifest says otherwise); null for images. */
+export const genreOf = (m: ModelEntry): Genre | null => (m.kind === 'level' ? (m.genre ?? 'platformer') : null);
 
 const manifestSchema = z
   .strictObject({

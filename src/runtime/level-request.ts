@@ -92,7 +92,9 @@ const REGENERATE_FIELDS = ['fromCol', 'toCol', 'seed', 'model', 'steps', 'guidan
 
 function levelModel(manifest: Manifest, r: Record<string, unknown>): ModelEntry {
   if (r.kind !== undefined && r.kind !== 'level') throw new InvalidRequestError('kind', `must be "level" here (got ${describe(r.kind)})`);
-  return resolveModel(manifest, { kind: 'level', model: r.model });
+  const model = resolveModel(manifest, { kind: 'level', model: r.model });
+  if (model.genre === 'dungeon') throw new InvalidRequestError('model', `${model.id} makes dungeons of rooms, not platformer levels: use runtime.dungeon`);
+  return model;
 }
 
 function pin(field: string, raw: unknown, rows: number, cols: number, legend: readonly TileInfo[]): PinRect {

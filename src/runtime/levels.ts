@@ -30,7 +30,7 @@ export interface LevelApiDeps extends JobContext {
 /** How a model's windows tile a level: its width, and known columns per window (the manifest's, else the outpainter's default). */
 const fillOptions = (model: ModelEntry): FillOptions => ({ window: model.layout.width, context: model.context ?? defaultContext(model.layout.width) });
 
-function windowSampler(run: DenoiserRun, model: ModelEntry, s: SamplingSettings, label: number, onStep: () => void): WindowSampler {
+export function windowSampler(run: DenoiserRun, model: ModelEntry, s: SamplingSettings, label: number, onStep: () => void): WindowSampler {
   const { channels: c, height: h, width: w } = model.layout;
   const legend = model.tiles!;
   return async (win) => {
