@@ -11,7 +11,9 @@ import type { GenerateRequest } from '../runtime/request.ts';
 import type { LevelRequest } from '../runtime/level-request.ts';
 import { createRuntime } from '../runtime/runtime.ts';
 import type { GeneratedLevel, Runtime } from '../runtime/types.ts';
-import { readCappedText } from '../node/read.ts';
+import { readCapped, readCappedText } from '../node/read.ts';
+import { decodePngRgba } from '../png.ts';
+import { variationSteps } from '../core/variation.ts';
 import { integer } from '../validate.ts';
 import { commitFiles, outputFile } from './files.ts';
 import { loadCliManifest } from './manifest.ts';
@@ -20,6 +22,9 @@ import { progressReporter } from './progress.ts';
 
 /** Largest `--constraints @file` read: 1,024 pins of a few dozen bytes each fit many times over. */
 export const MAX_CONSTRAINTS_FILE_BYTES = 1024 * 1024;
+
+/** Largest `--from` PNG read; a model-sized image is a few kilobytes. */
+export const MAX_FROM_FILE_BYTES = 16 * 1024 * 1024;
 
 /** Numbers stay strings unless they look like numbers, so validation can say `got "abc"`. */
 export function numeric(value: string): number | string {
@@ -42,6 +47,8 @@ export interface GenerateFlags {
   flatStart?: string;
   palette?: string;
   alphaThreshold?: string;
+  from?: string;
+  strength?: string;
   format?: string;
   out: string;
   manifest?: string;
@@ -56,7 +63,9 @@ function imageRequest(kind: string, f: GenerateFlags): GenerateRequest {
   for (const flag of LEVEL_ONLY) if (f[flag] !== undefined) throw new InvalidRequestError(flag, 'only applies to levels');
   const request: Record<string, unknown> = { kind };
   for (const key of SAMPLING_FLAGS) if (f[key] !== undefined) request[key] = f[key];
-  for (const key of ['count', 'seed', 'steps', 'guidance', 'eta', 'width', 'palette', 'alphaThreshold'] as const) if (f[key] !== undefined) request[key] = numeric(f[key]);
+  for (const key of ['count', 'seed', 'steps', 'guidance', 'eta', 'width', 'palette', 'alphaThreshold', 'strength'] as const) if (f[key] !== undefined) request[key] = numeric(f[key]);
+  // The runtime checks its size against the model and snaps it to the palette.
+  if (f.from !== undefined) request.from = decodePngRgba(readCapped('from', f.from, MAX_FROM_FILE_BYTES), 'from');
   return request as GenerateRequest;
 }
 
@@ -73,6 +82,7 @@ function parseConstraints(value: string): unknown {
 /** The level request the flags describe, and how many levels. */
 export function levelRequest(f: GenerateFlags): { request: LevelRequest; count: number } {
   for (const key of ['palette', 'alphaThreshold'] as const) if (f[key] !== undefined) throw new InvalidRequestError(key, 'only applies to sprites');
+  for (const key of ['from', 'strength'] as const) if (f[key] !== undefined) throw new InvalidRequestError(key, 'only applies to sprites and tiles');
   const request: Record<string, unknown> = { kind: 'level' };
   for (const key of SAMPLING_FLAGS) if (f[key] !== undefined) request[key] = f[key];
   for (const key of ['seed', 'steps', 'guidance', 'eta', 'width', 'flatStart'] as const) if (f[key] !== undefined) request[key] = numeric(f[key]);
@@ -128,7 +138,8 @@ export async function generateCommand(kind: string, flags: GenerateFlags): Promi
     if (result.kind === 'level') throw new Error('expected images'); // kind was checked against the model
     const files = renderImages(result, format, paths[0]!);
     await commitFiles(files);
-    console.log(`wrote ${files.map(([p]) => p).join(', ')}: ${result.images.length} ${result.kind}(s) from ${result.model} ${result.version} on ${result.device}, seed ${seed}, ${steps} steps, ${(result.ms / 1000).toFixed(2)} s`);
+    const variation = result.request.strength === undefined ? '' : `, variations of ${flags.from} at strength ${result.request.strength} (${variationSteps(result.request.strength, steps)} of the ${steps} steps run)`;
+    console.log(`wrote ${files.map(([p]) => p).join(', ')}: ${result.images.length} ${result.kind}(s) from ${result.model} ${result.version} on ${result.device}, seed ${seed}, ${steps} steps${variation}, ${(result.ms / 1000).toFixed(2)} s`);
   } finally {
     progress.stop();
     await runtime.dispose();

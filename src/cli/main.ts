@@ -13,6 +13,7 @@ import { loadCliManifest } from './manifest.ts';
 import { FORMATS } from './output.ts';
 import { generateCommand } from './generate.ts';
 import { evalLevelsCommand } from './eval.ts';
+import { evalVariationsCommand } from './eval-variations.ts';
 import { BAKE_DEVICES, bakeCommand } from './pack/bake.ts';
 import { mergeCommand } from './pack/merge.ts';
 import { PackInputError } from './pack/config.ts';
@@ -72,6 +73,8 @@ export function buildProgram(): Command {
     .option('--flat-start <n>', 'levels: columns of flat ground pinned at the start (default 4; 0 = off)')
     .option('--palette <n>', 'sprites: quantise to n colours, 2..256')
     .option('--alpha-threshold <a>', 'sprites: alpha threshold 0..1')
+    .option('--from <png>', "sprites, tiles: make variations of this image (the model's size; snapped to its palette)")
+    .option('--strength <s>', 'with --from: 0 (the source) .. 1 (ordinary generation), default 0.5')
     .addOption(new Option('--format <format>', 'output format (default from the --out extension)').choices(FORMATS))
     .requiredOption('--out <file>', 'output file')
     .option('--manifest <path>', 'models manifest (default: models/manifest.json of this package)')
@@ -99,6 +102,24 @@ export function buildProgram(): Command {
     .addOption(new Option('--device <device>', 'onnxruntime device').choices(DEVICES).default('auto'))
     .option('--no-progress', 'no progress lines on stderr')
     .action(evalLevelsCommand);
+  evaluate
+    .command('variations')
+    .description('distance of variations (--from, --strength) to their source per strength: mean RGBA L1 and pixels changed')
+    .addArgument(program.createArgument('<kind>', 'sprite or tile').choices(['sprite', 'tile']))
+    .option('--from <pngs>', "comma-separated source PNGs (the model's size; default: the model's own samples)")
+    .option('--sources <n>', 'without --from: how many model samples to use as sources', '8')
+    .option('--seeds <n>', 'variations per source and strength', '4')
+    .option('--seed <s>', 'seed of the source samples (variations of source i use seed + 1 + i)', '1')
+    .option('--strengths <list>', 'comma-separated strengths', '0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9,1')
+    .option('--model <id>', 'model id (default: the first model of <kind>)')
+    .option('--class <name>', 'class for sources and variations (default: each model sample keeps its own; --from sources: unconditional)')
+    .option('--steps <k>', 'sampler steps of the full schedule (default from the manifest)')
+    .option('--sheet <png>', 'also write a sheet: per source (first 3), the source and 4 variations at 0.3, then at 0.6')
+    .option('--json', 'print one JSON object')
+    .option('--manifest <path>', 'models manifest')
+    .addOption(new Option('--device <device>', 'onnxruntime device').choices(DEVICES).default('auto'))
+    .option('--no-progress', 'no progress lines on stderr')
+    .action(evalVariationsCommand);
 
   program
     .command('bake')

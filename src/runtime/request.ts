@@ -8,6 +8,8 @@ import { InvalidRequestError } from '../errors.ts';
 import { KINDS, genreOf, type Genre, type Kind, type Manifest, type ModelEntry } from '../models/manifest.ts';
 import type { SamplerName } from '../core/samplers.ts';
 import { describe, integer, list, oneOf, real } from '../validate.ts';
+import type { RgbaImage } from '../models/codecs.ts';
+import { normalizeSource, normalizeStrength, type SourceImage } from './variation.ts';
 
 export const SAMPLERS: readonly SamplerName[] = ['ddim', 'dpmpp2m'];
 export const MAX_COUNT = 64;
@@ -43,6 +45,13 @@ export interface GenerateRequest {
   alphaThreshold?: number;
   /** Sprites only: quantise each sprite to N colours, 2..256. */
   palette?: number;
+  /**
+   * Sprites and tiles: make variations of this image (SDEdit): it is snapped to the model's palette,
+   * noised to `strength` and denoised. Straight-alpha RGBA8 of the model's exact size (an ImageData works).
+   */
+  from?: SourceImage;
+  /** With `from`: 0 returns the (snapped) source, 1 is ordinary generation; default 0.5. */
+  strength?: number;
 }
 
 /** A request with every default filled in; the cache key is a hash of this and the model sha256. */
@@ -59,9 +68,13 @@ export interface NormalizedRequest {
   width: number;
   alphaThreshold: number | null;
   palette: number | null;
+  /** Variations only (absent otherwise, so other requests keep their cache keys): sha256 of the snapped source's RGBA bytes. */
+  from?: string;
+  /** Variations only: the noise level the source is taken to, 0..1. */
+  strength?: number;
 }
 
-const FIELDS = ['kind', 'model', 'class', 'count', 'seed', 'steps', 'guidance', 'sampler', 'eta', 'width', 'alphaThreshold', 'palette'] as const;
+const FIELDS = ['kind', 'model', 'class', 'count', 'seed', 'steps', 'guidance', 'sampler', 'eta', 'width', 'alphaThreshold', 'palette', 'from', 'strength'] as const;
 
 export function randomSeed(): number {
   return crypto.getRandomValues(new Uint32Array(1))[0]!;
@@ -123,7 +136,12 @@ export function normalizeSampling(model: ModelEntry, r: Record<string, unknown>,
   };
 }
 
-export function normalizeRequest(manifest: Manifest, raw: unknown): Resolved<NormalizedRequest> {
+/** A normalized generate request, and for a variation the snapped source image it starts from. */
+export interface ResolvedGenerate extends Resolved<NormalizedRequest> {
+  source: RgbaImage | null;
+}
+
+export function normalizeRequest(manifest: Manifest, raw: unknown): ResolvedGenerate {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new InvalidRequestError('request', `must be an object (got ${describe(raw)})`);
   const r = raw as Record<string, unknown>;
   for (const key of Object.keys(r)) {
@@ -141,6 +159,8 @@ export function normalizeRequest(manifest: Manifest, raw: unknown): Resolved<Nor
   if (count * item > MAX_REQUEST_ELEMENTS)
     throw new InvalidRequestError('count', `${count} items of model ${model.id} (${model.layout.channels}x${model.layout.height}x${window} each) exceed the ${MAX_REQUEST_ELEMENTS}-element tensor limit; valid: at most ${Math.max(1, Math.floor(MAX_REQUEST_ELEMENTS / item))}`);
   const sampling = normalizeSampling(model, r);
+  const source = present('from') ? normalizeSource(model, r.from) : null;
+  const strength = normalizeStrength(r.strength, source !== null);
   const request: NormalizedRequest = {
     kind: model.kind,
     model: model.id,
@@ -155,8 +175,9 @@ export function normalizeRequest(manifest: Manifest, raw: unknown): Resolved<Nor
     width: present('width') ? integer('width', r.width, window, window) : window,
     alphaThreshold: sprite ? (present('alphaThreshold') ? real('alphaThreshold', r.alphaThreshold, 0, 1) : 0.5) : null,
     palette: sprite && present('palette') ? integer('palette', r.palette, 2, 256) : null,
+    ...(source ? { from: source.sha256, strength } : {}),
   };
-  return { request, model };
+  return { request, model, source: source?.image ?? null };
 }
 
 /** Stable JSON of a normalized request (keys in a fixed order). */

@@ -13,6 +13,9 @@ import { cachedResult, labelsFor, runJob, samplingOptions } from './jobs.ts';
 import { createQueue } from './queue.ts';
 import { normalizeRequest, type GenerateRequest, type NormalizedRequest } from './request.ts';
 import { sampleBatch } from './sample.ts';
+import { sourceTensor } from './variation.ts';
+import { variationSteps } from '../core/variation.ts';
+import type { RgbaImage } from '../models/codecs.ts';
 import { createLevelApi } from './levels.ts';
 import { createDungeonApi } from './dungeon.ts';
 import type { GenerateOptions, GenerateResult, Progress, Runtime, RuntimeOptions } from './types.ts';
@@ -71,15 +74,19 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
     );
   }
 
-  /** Batches of at most maxBatch items; item i samples from seed stream i whatever the batching. */
-  function produce(model: ModelEntry, baseUrl: URL, request: NormalizedRequest, labels: number[], opts: GenerateOptions) {
-    const plannedSteps = Math.ceil(request.count / maxBatch) * request.steps;
+  /**
+   * Batches of at most maxBatch items; item i samples from seed stream i whatever the batching.
+   * A variation starts from `source` noised to the request's strength and runs only that part of the schedule.
+   */
+  function produce(model: ModelEntry, baseUrl: URL, request: NormalizedRequest, labels: number[], source: RgbaImage | null, opts: GenerateOptions) {
+    const variation = source ? { x0: sourceTensor(model, source), t: request.strength! } : undefined;
+    const plannedSteps = Math.ceil(request.count / maxBatch) * (variation ? variationSteps(variation.t, request.steps) : request.steps);
     return runJob({ queue, session }, model, baseUrl, plannedSteps, opts, async (run, onStep) => {
       const chunks: Float32Array[] = [];
       for (let start = 0; start < request.count; start += maxBatch) {
         const streams = Array.from({ length: Math.min(maxBatch, request.count - start) }, (_, i) => start + i);
         const labelsOf = Int32Array.from(streams, (i) => labels[i]!);
-        chunks.push(await sampleBatch(run, { ...samplingOptions(model, request), seed: request.seed, streams, labels: labelsOf, seamless: model.seamless, callback: onStep }));
+        chunks.push(await sampleBatch(run, { ...samplingOptions(model, request), seed: request.seed, streams, labels: labelsOf, start: variation, seamless: model.seamless, callback: onStep }));
       }
       return concatBatch(chunks);
     });
@@ -103,10 +110,11 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
     async generate(raw, opts = {}) {
       const started = now();
       const { manifest, baseUrl } = await loadManifest();
-      const { request, model } = normalizeRequest(manifest, raw);
+      const { request, model, source } = normalizeRequest(manifest, raw);
       return cachedResult(cache, model, request, started, opts.signal, async (): Promise<GenerateResult> => {
-        const labels = labelsFor(model, request.class, request.seed, request.count);
-        const { value: x, device } = await produce(model, baseUrl, request, labels, opts);
+        // A variation without a class is unconditional: a class drawn from the seed would pull the source towards it.
+        const labels = source && request.class === null ? Array<number>(request.count).fill(model.nullClass) : labelsFor(model, request.class, request.seed, request.count);
+        const { value: x, device } = await produce(model, baseUrl, request, labels, source, opts);
         const { channels, height, width } = model.layout;
         const shape = [request.count, channels, height, width] as const;
         const base = { model: model.id, version: model.version, sha256: model.sha256, request, labels, device, cached: false, ms: 0 };

@@ -8,6 +8,7 @@ import { rollingDenoiser } from '../core/roll.ts';
 import { createRng } from '../core/rng.ts';
 import { samplers, type SamplerName, type StepInfo } from '../core/samplers.ts';
 import { timeGrid } from '../core/schedule.ts';
+import { noiseTo, variationGrid } from '../core/variation.ts';
 import type { Shape4 } from '../core/tensor.ts';
 
 export interface SampleOptions {
@@ -23,6 +24,8 @@ export interface SampleOptions {
   sampler: SamplerName;
   eta: number;
   region?: KnownRegion;
+  /** Variations (SDEdit): start from these clean items ([C, H, W] each, or the whole batch) noised to time `t`, and sample only t -> 0. */
+  start?: { x0: Float32Array; t: number };
   /** The model wraps around (tiles): sample on a rolling canvas (core/roll.ts). Not with a region. */
   seamless?: boolean;
   callback?: (info: StepInfo) => void | Promise<void>;
@@ -54,7 +57,9 @@ export async function sampleBatch(run: DenoiserRun, o: SampleOptions): Promise<F
     return z;
   };
   // With inpainting the start is x(t=1) = noise0 with the known region re-imposed, which at t = 1 is noise0 itself.
-  return samplers[o.sampler](denoise, noise0, timeGrid(o.steps), {
+  const x1 = o.start ? noiseTo(o.start.x0, noise0, o.start.t) : noise0;
+  const ts = o.start ? variationGrid(o.start.t, o.steps) : timeGrid(o.steps);
+  return samplers[o.sampler](denoise, x1, ts, {
     eta: o.eta,
     noise: stepNoise,
     inpaint: prepared?.inpaint,

@@ -56,6 +56,20 @@ function absolute(url: string | URL | undefined): string | undefined {
   return base ? new URL(url, base).href : String(url);
 }
 
+/**
+ * A variation's source pixels go to the worker as a transferred copy of just their bytes: the
+ * caller's image stays usable (a transfer would detach it), and a view into a larger buffer (a
+ * frame of a sheet) does not clone the whole buffer as structured cloning of a view would.
+ */
+function withSourceTransfer(request: GenerateRequest): GenerateRequest {
+  const from = request?.from as { width?: unknown; height?: unknown; data?: unknown } | undefined;
+  if (!(from?.data instanceof Uint8Array || from?.data instanceof Uint8ClampedArray)) return request; // the worker names what is wrong
+  const data = from.data.slice();
+  // Fields copied by name: an ImageData's width and height are getters, which a spread would drop.
+  const source = { width: from.width, height: from.height, data } as GenerateRequest['from'];
+  return Comlink.transfer({ ...request, from: source }, [data.buffer]);
+}
+
 /** One worker and its comlink proxy; `dead` rejects when that worker dies. */
 interface Generation {
   worker: WorkerLike | undefined;
@@ -190,13 +204,13 @@ export function createWorkerClient(options: WorkerClientOptions = {}): WorkerCli
   }
 
   return {
-    generate: (request, opts = {}) => tracked(opts, (api, id, progress) => api.generate(id, request, progress) as Promise<GenerateResult>),
+    generate: (request, opts = {}) => tracked(opts, (api, id, progress) => api.generate(id, withSourceTransfer(request), progress) as Promise<GenerateResult>),
     level: (request, opts = {}) => tracked(opts, (api, id, progress) => api.level(id, request, progress) as Promise<GeneratedLevel<NormalizedLevelRequest>>),
     regenerate: (level, options, opts = {}) => tracked(opts, (api, id, progress) => api.regenerate(id, level, options, progress) as Promise<GeneratedLevel<NormalizedRegenerate>>),
     validateLevel: (request) => call((api) => api.validateLevel(request)),
     dungeon: (request, opts = {}) => tracked(opts, (api, id, progress) => api.dungeon(id, request, progress) as Promise<GeneratedDungeon>),
     regenerateRoom: (dungeon, options, opts = {}) => tracked(opts, (api, id, progress) => api.regenerateRoom(id, dungeon, options, progress) as Promise<GeneratedDungeon>),
-    validate: (request) => call((api) => api.validate(request)),
+    validate: (request) => call((api) => api.validate(withSourceTransfer(request))),
     models: () => call((api) => api.models()),
     clearCache: () => call((api) => api.clearCache()),
     async terminate() {

@@ -171,7 +171,7 @@ function named(run: () => unknown, classes: Array<new (...args: never[]) => Erro
 }
 
 describe('validators: a normalized request or a named error, never a crash', () => {
-  const requestFields = ['kind', 'model', 'class', 'count', 'seed', 'steps', 'guidance', 'sampler', 'eta', 'width', 'alphaThreshold', 'palette'];
+  const requestFields = ['kind', 'model', 'class', 'count', 'seed', 'steps', 'guidance', 'sampler', 'eta', 'width', 'alphaThreshold', 'palette', 'from', 'strength'];
   const levelFields = ['kind', 'model', 'width', 'seed', 'steps', 'guidance', 'class', 'sampler', 'eta', 'constraints', 'ensurePlayable', 'flatStart'];
   const pin = fc.oneof(nasty, fc.record({ row: nasty, col: nasty, tile: nasty }), fc.record({ rect: fc.record({ row: nasty, col: nasty, rows: nasty, cols: nasty }), tile: nasty }));
 
