@@ -14,7 +14,7 @@ import { Columns } from '../../sample-game/src/world/columns.ts';
 import { startCells } from '../../src/levels/playability.ts';
 import { extendLevelRequest } from '../../src/runtime/extend.ts';
 import type { LevelGrid } from '../../src/models/codecs.ts';
-import { CHUNK_WIDTH, CONTEXT, FIRST_WIDTH, firstChunkRequest, nextChunkRequest } from '../../sample-game/src/world/chunk-requests.ts';
+import { CHUNK_WIDTH, CONTEXT, DIFFICULTY_END, DIFFICULTY_START, FIRST_WIDTH, RAMP_CHUNKS, difficultyAt, firstChunkRequest, nextChunkRequest } from '../../sample-game/src/world/chunk-requests.ts';
 import { proceduralChunk } from '../../sample-game/src/world/procedural.ts';
 
 const REAL = fileURLToPath(new URL('../../models/manifest.json', import.meta.url));
@@ -52,6 +52,17 @@ describe('chunk requests', () => {
     expect(Array.from(cols.tail(2).cells)).toEqual([6, 7, 8, 9]); // row-major: row 0 then row 1
     expect(cols.at(1, 4)).toBe(9);
     expect(cols.at(0, 99)).toBe(0);
+  });
+
+  it('difficulty ramps up with distance, for models that take it; others get no attributes', () => {
+    const asked = Array.from({ length: RAMP_CHUNKS + 5 }, (_, i) => nextChunkRequest(1, i, true).attributes!.difficulty as number);
+    expect(asked[0]).toBe(DIFFICULTY_START);
+    expect(asked.at(-1)).toBe(DIFFICULTY_END);
+    for (let i = 1; i < asked.length; i++) expect(asked[i]!).toBeGreaterThanOrEqual(asked[i - 1]!);
+    expect(difficultyAt(RAMP_CHUNKS / 2)).toBeCloseTo((DIFFICULTY_START + DIFFICULTY_END) / 2, 3);
+    expect(firstChunkRequest(1, true).attributes).toEqual({ difficulty: DIFFICULTY_START });
+    expect('attributes' in firstChunkRequest(1)).toBe(false);
+    expect('attributes' in nextChunkRequest(1, 9)).toBe(false);
   });
 
   it('the procedural fallback is deterministic and starts flat', () => {
