@@ -26,6 +26,14 @@ import numpy as np
 from .data import SMB_LEGEND
 
 NAMES = ["difficulty", "enemies", "gaps", "pipes", "elevation"]
+# For people (the model card); the module docstring says why.
+DEFINITIONS = {
+    "difficulty": "hazards per 32 columns: enemies + cannons + 2 × pits",
+    "enemies": "enemy tiles per 32 columns",
+    "gaps": "pits (runs of columns whose bottom cell is not solid) per 32 columns",
+    "pipes": "pipes (pipe-top tiles / 2) per 32 columns",
+    "elevation": "mean height of each column's highest standable solid tile (rows from the bottom)",
+}
 PER_COLUMNS = 32
 QUANTILES = 21  # at p = 0, 0.05, ..., 1
 LEVELS = ["none", "few", "some", "many"]
