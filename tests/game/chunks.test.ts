@@ -3,7 +3,8 @@
  * (Columns), and that a continuation request really keeps the world's last columns (outpainting),
  * is deterministic per world seed, and that the no-model fallback is too.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { rampWorld } from '../../bench/ramp.ts';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRuntime } from '../../src/runtime/runtime.ts';
@@ -97,5 +98,23 @@ describe(`outpainting chunks with ${REAL_LEVEL ? 'level-smb' : 'the tiny fixture
     const b = await world(11);
     expect(a.length).toBe(FIRST_WIDTH + CHUNK_WIDTH - CONTEXT);
     expect(Array.from(a.tail(a.length).cells)).toEqual(Array.from(b.tail(b.length).cells));
+  }, 120_000);
+});
+
+const REAL_TAKES_DIFFICULTY = REAL_LEVEL && JSON.parse(readFileSync(REAL, 'utf8')).models.some((m: { kind: string; attributes?: Array<{ name: string }> }) => m.kind === 'level' && m.attributes?.some((a) => a.name === 'difficulty'));
+
+describe.skipIf(!REAL_TAKES_DIFFICULTY)('the difficulty ramp with level-smb', () => {
+  it('the later chunks of a world are harder than the first ones (bench/ramp.ts, 4 worlds)', async () => {
+    const runtime = createRuntime({ manifest: REAL, cache: false });
+    try {
+      const chunks = (await Promise.all([1, 2, 3, 4].map((s) => rampWorld(runtime, s, 25)))).flat();
+      const mean = (from: number, to: number) => {
+        const part = chunks.filter((c) => c.index >= from && c.index < to);
+        return part.reduce((t, c) => t + c.raw, 0) / part.length;
+      };
+      expect(mean(20, 25)).toBeGreaterThan(mean(1, 6) * 1.2);
+    } finally {
+      await runtime.dispose();
+    }
   }, 120_000);
 });
