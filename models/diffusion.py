@@ -112,8 +112,8 @@ class Denoiser(nn.Module):
     def has_palette(self) -> bool:
         return hasattr(self, "palette")
 
-    def forward(self, x, t, label, mask, known):
-        out = self.net(torch.cat([x, mask, known * mask], dim=1), t, label)
+    def forward(self, x, t, label, mask, known, attributes=None):
+        out = self.net(torch.cat([x, mask, known * mask], dim=1), t, label, attributes)
         return self.parameterisation.to_x0(self, out, x, t)
 
 
@@ -122,14 +122,14 @@ def sample_t(n: int, generator=None):
     return torch.sigmoid(torch.randn(n, generator=generator))
 
 
-def flow_loss(denoiser: Denoiser, x0, label, mask):
+def flow_loss(denoiser: Denoiser, x0, label, mask, attributes=None):
     """The parameterisation's loss, counted only where values are unknown: the known region is
     given, learning to copy it would waste capacity."""
     t = sample_t(x0.shape[0]).clamp(1e-4, 1.0)
     eps = torch.randn_like(x0)
     tb = t.view(-1, 1, 1, 1)
     xt = alpha(tb) * x0 + sigma(tb) * eps
-    out = denoiser.net(torch.cat([xt, mask, x0 * mask], dim=1), t, label)
+    out = denoiser.net(torch.cat([xt, mask, x0 * mask], dim=1), t, label, attributes)
     return denoiser.parameterisation.loss(denoiser, out, x0, eps, 1.0 - mask[:, 0])
 
 
@@ -197,13 +197,16 @@ def _span(size, generator):
 # ---------------------------------------------------------------- reference samplers
 # They mirror src/core/samplers.ts line for line; parity fixtures come from them.
 
-def guided(denoiser, label, null_label, guidance, mask, known):
+def guided(denoiser, label, null_label, guidance, mask, known, attributes=None):
+    """Guidance over the class and the attributes together: the null pass has neither (every
+    attribute unknown, -1)."""
     def d(x, t):
         tt = torch.full((x.shape[0],), float(t))
-        cond = denoiser(x, tt, label, mask, known)
+        cond = denoiser(x, tt, label, mask, known, attributes)
         if guidance == 1.0:
             return cond
-        null = denoiser(x, tt, torch.full_like(label, null_label), mask, known)
+        unknown = None if attributes is None else torch.full_like(attributes, -1.0)
+        null = denoiser(x, tt, torch.full_like(label, null_label), mask, known, unknown)
         return null + guidance * (cond - null)
     return d
 

@@ -24,5 +24,5 @@ def build(cfg) -> Denoiser:
     net = UNet(in_ch=2 * c + 1, out_ch=out, base=n["base"], mults=tuple(n["mults"]),
                blocks=n["blocks"], attn=tuple(n["attn"]), patch=n["patch"],
                circular=n["circular"], num_classes=len(data.class_names(data.dataset(cfg))),
-               dropout=n.get("dropout", 0.0))
+               dropout=n.get("dropout", 0.0), attributes=len(cfg.get("attributes", [])))
     return Denoiser(net, param, c)

@@ -95,7 +95,7 @@ export interface DungeonApiDeps extends JobContext {
 export function createDungeonApi(deps: DungeonApiDeps): DungeonApi {
   async function run(model: ModelEntry, request: NormalizedDungeonRequest, label: number, rooms: number, baseUrl: URL, opts: GenerateOptions, body: (o: DungeonOptions) => Promise<DungeonOutput>) {
     const out = await runJob(deps, model, baseUrl, rooms * request.steps, opts, (denoise, onStep) =>
-      body({ sample: windowSampler(denoise, model, request, label, onStep), ensurePlayable: request.ensurePlayable, label, class: request.class }),
+      body({ sample: windowSampler(denoise, model, request, label, undefined, onStep), ensurePlayable: request.ensurePlayable, label, class: request.class }),
     );
     const { grid, metadata } = out.value;
     return { kind: 'dungeon' as const, model: model.id, version: model.version, sha256: model.sha256, request, grid, metadata, device: out.device, cached: false, ms: 0 };

@@ -140,6 +140,7 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
         steps: m.steps,
         guidance: m.guidance,
         tiles: m.tiles?.map((t) => t.char) ?? null,
+        attributes: m.attributes?.map((a) => a.name) ?? [],
       }));
     },
 

@@ -75,6 +75,8 @@ export interface ModelSummary {
   steps: ModelEntry['steps'];
   guidance: ModelEntry['guidance'];
   tiles: string[] | null;
+  /** Level models conditioned on attributes: their names (LevelRequest.attributes); else empty. */
+  attributes: string[];
 }
 
 export interface Runtime {
