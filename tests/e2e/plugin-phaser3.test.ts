@@ -5,47 +5,24 @@
  * event for a bad request, scene shutdown and game destroy cancelling, a baked pack with no worker.
  * plugin.test.ts runs the same page on Phaser 4 in more depth.
  */
-import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { createServer, type Plugin, type ViteDevServer } from 'vite';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserForTests, launchChromium } from '../helpers/chromium.ts';
+import { browserForTests } from '../helpers/chromium.ts';
+import { openGame as openPluginGame, readmeExample, startPluginHarness, type PluginHarness } from './plugin/harness.ts';
 
 const PACK_OUT = 'test-results/plugin-pack-phaser3';
-
-const userLayout: Plugin = {
-  name: 'plugin-test-layout',
-  configureServer(server) {
-    server.middlewares.use((req, _res, next) => {
-      if (req.url?.startsWith('/tests/e2e/plugin/models/')) req.url = req.url.replace('/tests/e2e/plugin/models/', '/tests/fixtures/plugin/');
-      next();
-    });
-  },
-};
 
 type Win = { plugin: Record<'inspect' | 'cancelOnShutdown' | 'destroyGame' | 'packCheck', () => any> & { record: { ready: boolean } }; game: any };
 declare const window: Win;
 
 describe.skipIf(!browserForTests())('Phaser plugin on Phaser 3.90 in Chromium', () => {
-  let server: ViteDevServer;
-  let browser: Browser;
+  let h: PluginHarness;
   let page: Page;
-  let base: string;
-  const pageErrors: string[] = [];
-
-  async function openGame(query: string): Promise<void> {
-    await page.goto(`${base}tests/e2e/plugin/game.html?${query}`);
-    await page.waitForFunction(() => window.plugin?.record.ready === true, null, { timeout: 240_000 });
-  }
+  let pageErrors: string[];
+  const openGame = (query: string): Promise<void> => openPluginGame(h, query);
 
   beforeAll(async () => {
-    rmSync(PACK_OUT, { recursive: true, force: true });
-    execFileSync(process.execPath, ['bin/asset-diffusion.js', 'bake', 'tests/e2e/plugin/pack.json', '--out', PACK_OUT, '--manifest', 'tests/fixtures/plugin/manifest.json', '--json'], { stdio: 'pipe' });
-    server = await createServer({
-      configFile: 'vite.config.ts',
-      server: { port: 0, host: '127.0.0.1', hmr: false, watch: null },
-      logLevel: 'error',
+    h = await startPluginHarness(PACK_OUT, {
       // Its own optimizer cache: the Phaser 4 suites' pre-bundled `phaser` must not be reused.
       cacheDir: 'node_modules/.vite-phaser3',
       resolve: {
@@ -54,19 +31,12 @@ describe.skipIf(!browserForTests())('Phaser plugin on Phaser 3.90 in Chromium', 
           'asset-diffusion/phaser': new URL('../../plugin/index.ts', import.meta.url).pathname,
         },
       },
-      plugins: [userLayout],
-    });
-    await server.listen();
-    base = server.resolvedUrls!.local[0]!;
-    browser = await launchChromium(['--enable-unsafe-swiftshader']);
-    page = await (await browser.newContext()).newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    page.on('console', (m) => m.type() === 'error' && pageErrors.push(`console: ${m.text()}`));
+    }, { consoleErrors: true });
+    ({ page, pageErrors } = h);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    await h?.close();
   });
 
   it('preloads sprites, tiles and a level through the Loader; a bad request is a named error event', async () => {
@@ -116,13 +86,7 @@ describe.skipIf(!browserForTests())('Phaser plugin on Phaser 3.90 in Chromium', 
   });
 
   it("the README's example runs on Phaser 3", async () => {
-    await page.goto(`${base}tests/e2e/plugin/readme.html`);
-    await page.waitForFunction(() => window.game?.scene.scenes[0]?.children?.list.length >= 2, null, { timeout: 240_000 });
-    const shown = await page.evaluate(() => {
-      const scene = window.game.scene.scenes[0];
-      const layer = scene.children.list.find((o: any) => o.type === 'TilemapLayer');
-      return { heroes: scene.textures.get('heroes').frameTotal - 1, layerWidth: layer?.layer.width, colliding: layer?.filterTiles((t: any) => t.collides).length, backend: scene.diffusion.backend };
-    });
+    const shown = await readmeExample(h);
     expect(shown).toMatchObject({ heroes: 4, layerWidth: 64, backend: 'wasm' });
     expect(shown.colliding).toBeGreaterThan(0);
     expect(pageErrors).toEqual([]);

@@ -5,72 +5,33 @@
  * and game destroy cancel what is pending; a baked pack loads with no worker; the README's example
  * runs as written. Generation runs on wasm with the tiny fixture models (tests/fixtures/plugin).
  */
-import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { createServer, type Plugin, type ViteDevServer } from 'vite';
+import { readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserForTests, launchChromium } from '../helpers/chromium.ts';
-
-/**
- * No WebGPU flags: without an adapter, device 'auto' (the README example) falls back to wasm at
- * once instead of running on SwiftShader's slow WebGPU.
- */
-const CHROMIUM_ARGS = ['--enable-unsafe-swiftshader'];
+import { browserForTests } from '../helpers/chromium.ts';
+import { openGame as openPluginGame, readmeExample, startPluginHarness, type PluginHarness } from './plugin/harness.ts';
 
 const PACK_OUT = 'test-results/plugin-pack';
 const README_SNIPPET = 'tests/e2e/plugin/readme-game.ts';
-
-/** What a user's site has: the models folder next to the page (here the fixture models), and the package by name. */
-const userLayout: Plugin = {
-  name: 'plugin-test-layout',
-  configureServer(server) {
-    server.middlewares.use((req, _res, next) => {
-      if (req.url?.startsWith('/tests/e2e/plugin/models/')) req.url = req.url.replace('/tests/e2e/plugin/models/', '/tests/fixtures/plugin/');
-      next();
-    });
-  },
-};
 
 type PageApi = Record<'inspect' | 'runtimeInvalid' | 'cancelOnShutdown' | 'destroyGame' | 'packCheck', () => any> & { record: { ready: boolean } };
 type Win = { plugin: PageApi };
 declare const window: Win & { game: any };
 
 describe.skipIf(!browserForTests())('Phaser plugin in Chromium', () => {
-  let server: ViteDevServer;
-  let browser: Browser;
+  let h: PluginHarness;
   let page: Page;
-  let base: string;
-  const pageErrors: string[] = [];
+  let pageErrors: string[];
   let first: any;
-
-  async function openGame(query: string): Promise<void> {
-    await page.goto(`${base}tests/e2e/plugin/game.html?${query}`);
-    await page.waitForFunction(() => window.plugin?.record.ready === true, null, { timeout: 240_000 });
-  }
+  const openGame = (query: string): Promise<void> => openPluginGame(h, query);
 
   beforeAll(async () => {
-    // A baked pack made by the CLI from the same fixture models (native CPU; about two seconds).
-    rmSync(PACK_OUT, { recursive: true, force: true });
-    execFileSync(process.execPath, ['bin/asset-diffusion.js', 'bake', 'tests/e2e/plugin/pack.json', '--out', PACK_OUT, '--manifest', 'tests/fixtures/plugin/manifest.json', '--json'], { stdio: 'pipe' });
-    server = await createServer({
-      configFile: 'vite.config.ts',
-      // No HMR or watcher: other people editing files must not reload the page mid-test.
-      server: { port: 0, host: '127.0.0.1', hmr: false, watch: null },
-      logLevel: 'error',
-      resolve: { alias: { 'asset-diffusion/phaser': new URL('../../plugin/index.ts', import.meta.url).pathname } },
-      plugins: [userLayout],
-    });
-    await server.listen();
-    base = server.resolvedUrls!.local[0]!;
-    browser = await launchChromium(CHROMIUM_ARGS);
-    page = await (await browser.newContext()).newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    h = await startPluginHarness(PACK_OUT, { resolve: { alias: { 'asset-diffusion/phaser': new URL('../../plugin/index.ts', import.meta.url).pathname } } });
+    ({ page, pageErrors } = h);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    await h?.close();
   });
 
   it('preloads sprites, tiles and a level through the Loader: frames with pixels, a tilemap with the level and its collision', async () => {
@@ -168,13 +129,7 @@ describe.skipIf(!browserForTests())('Phaser plugin in Chromium', () => {
   });
 
   it("the README's example runs as written, and the README shows the same lines", async () => {
-    await page.goto(`${base}tests/e2e/plugin/readme.html`);
-    await page.waitForFunction(() => window.game?.scene.scenes[0]?.children?.list.length >= 2, null, { timeout: 240_000 });
-    const shown = await page.evaluate(() => {
-      const scene = window.game.scene.scenes[0];
-      const layer = scene.children.list.find((o: any) => o.type === 'TilemapLayer');
-      return { heroes: scene.textures.get('heroes').frameTotal - 1, layerWidth: layer?.layer.width, colliding: layer?.filterTiles((t: any) => t.collides).length, backend: scene.diffusion.backend };
-    });
+    const shown = await readmeExample(h);
     expect(shown).toMatchObject({ heroes: 4, layerWidth: 64, backend: 'wasm' });
     expect(shown.colliding).toBeGreaterThan(0);
     const snippet = readFileSync(README_SNIPPET, 'utf8').trimEnd();
