@@ -70,6 +70,7 @@ export function buildProgram(): Command {
     .option('--constraints <json>', 'levels: pinned cells, JSON or @file: [{"row":r,"col":c,"tile":"X"}, {"rect":{"row":r,"col":c,"rows":h,"cols":w},"tile":"-"}]')
     .option('--ensure-playable', 'levels: regenerate failing regions until the SMB-physics checker passes (or fail)')
     .option('--flat-start <n>', 'levels: columns of flat ground pinned at the start (default 4; 0 = off)')
+    .option('--rooms <n>', 'levels of a dungeon model: rooms per dungeon, 2..64 (default 6)')
     .option('--palette <n>', 'sprites: quantise to n colours, 2..256')
     .option('--alpha-threshold <a>', 'sprites: alpha threshold 0..1')
     .addOption(new Option('--format <format>', 'output format (default from the --out extension)').choices(FORMATS))
