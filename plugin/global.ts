@@ -128,14 +128,14 @@ export class DiffusionPlugin extends Phaser.Plugins.BasePlugin {
   }
 
   /** Store a level under `key` with its legend texture (`${key}-legend`), unless a legend texture is given. */
-  addLevel(key: string, grid: LevelGrid, extra: { result?: GeneratedLevel | GeneratedDungeon; legendTexture?: string; tileSize?: number } = {}): StoredLevel {
+  addLevel(key: string, grid: LevelGrid, extra: { result?: GeneratedLevel | GeneratedDungeon; legendTexture?: string; tileSize?: number; dungeon?: StoredLevel['dungeon'] } = {}): StoredLevel {
     const tileSize = extra.tileSize ?? LEGEND_TILE;
     let legendTexture = extra.legendTexture;
     if (!legendTexture) {
       legendTexture = `${key}-legend`;
       if (!this.game.textures.exists(legendTexture)) addSheetTexture(this.game.textures, legendTexture, grid.legend.map((_, i) => tileImage(grid, i, tileSize)));
     }
-    const stored: StoredLevel = { grid, legendTexture, tileSize, result: extra.result };
+    const stored: StoredLevel = { grid, legendTexture, tileSize, result: extra.result, ...(extra.dungeon ? { dungeon: extra.dungeon } : {}) };
     this.levels.add(key, stored);
     return stored;
   }

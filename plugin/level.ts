@@ -6,6 +6,9 @@ import type * as Phaser from 'phaser';
 import type { GeneratedLevel } from '../src/runtime/types.ts';
 import type { GeneratedDungeon } from '../src/runtime/dungeon.ts';
 import type { DungeonMetadata } from '../src/levels/dungeon/generate.ts';
+
+/** What a scene needs of a dungeon: its rooms and doors, the start and goal cells, a path between them. */
+export type DungeonLayout = Pick<DungeonMetadata, 'plan' | 'start' | 'goal' | 'path'>;
 import type { LevelGrid } from '../src/models/codecs.ts';
 import type { TileInfo } from '../src/models/manifest.ts';
 
@@ -18,7 +21,7 @@ export interface StoredLevel {
   /** The runtime's result (model, seed, metadata, playability); absent for a baked pack's level. */
   result?: GeneratedLevel | GeneratedDungeon;
   /** A dungeon's plan, start and goal (from its result, or a baked pack's grid file). */
-  dungeon?: DungeonMetadata;
+  dungeon?: DungeonLayout;
 }
 
 export interface TilemapOptions {
@@ -70,7 +73,7 @@ export class DiffusionLevel {
     return this.stored.result;
   }
   /** For a dungeon: its room plan, start cell and goal cell; undefined for platformer levels. */
-  get dungeon(): DungeonMetadata | undefined {
+  get dungeon(): DungeonLayout | undefined {
     return this.stored.dungeon ?? (this.stored.result?.kind === 'dungeon' ? this.stored.result.metadata : undefined);
   }
   /** Legend id at a cell (row 0 is the top). */

@@ -11,6 +11,7 @@ import * as Phaser from 'phaser';
 import { AssetDiffusionError } from '../src/errors.ts';
 import { packJsonProblem, type ItemRecord as PackItem, type PackGridJson as GridJson, type PackJson } from '../src/pack-format.ts';
 import type { FileHost } from './types.ts';
+import type { StoredLevel } from './level.ts';
 
 const packError = (message: string): Error => new AssetDiffusionError(message, 'PackFormatError');
 
@@ -80,6 +81,8 @@ class PackLevelFile extends Phaser.Loader.FileTypes.JSONFile {
   override addToCache(): void {
     const g = this.data as GridJson;
     const grid = { rows: g.height, cols: g.width, cells: Uint8Array.from(g.data.flat()), legend: g.legend };
-    this.host.global.addLevel(this.key, grid, { legendTexture: `${this.key}-legend`, tileSize: this.tileSize });
+    // A dungeon's plan, start and goal come with its grid (the bake wrote what the checker saw).
+    const dungeon = g.dungeon as StoredLevel['dungeon'];
+    this.host.global.addLevel(this.key, grid, { legendTexture: `${this.key}-legend`, tileSize: this.tileSize, ...(dungeon ? { dungeon } : {}) });
   }
 }

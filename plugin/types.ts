@@ -97,6 +97,6 @@ export interface FileHost {
     /** Levels by key (the Loader's cache for level files). */
     readonly levels: Phaser.Cache.BaseCache;
     addImages(key: string, result: ImageResult): unknown;
-    addLevel(key: string, grid: LevelGrid, extra?: { result?: GeneratedLevel | GeneratedDungeon; legendTexture?: string; tileSize?: number }): StoredLevel;
+    addLevel(key: string, grid: LevelGrid, extra?: { result?: GeneratedLevel | GeneratedDungeon; legendTexture?: string; tileSize?: number; dungeon?: StoredLevel['dungeon'] }): StoredLevel;
   };
 }

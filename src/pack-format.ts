@@ -57,6 +57,15 @@ export interface PackGridJson {
   height: number;
   legend: TileInfo[];
   data: number[][];
+  /** Dungeons only: the room plan (grid positions, doors), start and goal cells, the checker's path. */
+  dungeon?: PackDungeon;
+}
+
+export interface PackDungeon {
+  plan: { gridRows: number; gridCols: number; rooms: Array<{ row: number; col: number; doors: string[] }>; start: number; goal: number };
+  start: { row: number; col: number };
+  goal: { row: number; col: number };
+  path: Array<{ row: number; col: number }>;
 }
 
 const PATH_RE = /^(sprites|tiles|levels)\/[a-z0-9][a-z0-9_.-]{0,100}$/;

@@ -11,7 +11,7 @@ export const TILE_PX = 32;
 export const FRAME_GROUND_TOP = 13;
 const FRAMES = 14;
 
-function canvas(width: number, height: number, readBack = false): [HTMLCanvasElement, CanvasRenderingContext2D] {
+export function canvas(width: number, height: number, readBack = false): [HTMLCanvasElement, CanvasRenderingContext2D] {
   const c = document.createElement('canvas');
   c.width = width;
   c.height = height;
@@ -33,7 +33,7 @@ export interface TileArt {
  * brightened: DCSS-style terrain is drawn dark for a lit dungeon, the platformer's sky is bright.
  * Without a tile model, a flat stand-in of the role's colour.
  */
-function tile(g: CanvasRenderingContext2D, x: number, image: Phaser.Textures.Frame | undefined, base: string): void {
+export function tile(g: CanvasRenderingContext2D, x: number, image: Phaser.Textures.Frame | undefined, base: string): void {
   if (image) {
     const source = image.source.image as CanvasImageSource;
     g.drawImage(source, image.cutX, image.cutY, image.cutWidth, image.cutHeight, x, 0, TILE_PX, TILE_PX);

@@ -11,6 +11,7 @@ import { TitleScene } from './scenes/title.ts';
 import { LoadingScene } from './scenes/loading.ts';
 import { PlayScene } from './scenes/play.ts';
 import { GameOverScene } from './scenes/game-over.ts';
+import { DungeonScene } from './scenes/dungeon.ts';
 import { exposeTestHooks } from './test-hooks.ts';
 
 export const WIDTH = 768;
@@ -30,7 +31,7 @@ const game = new Phaser.Game({
   backgroundColor: '#5c94fc',
   pixelArt: true,
   physics: { default: 'arcade', arcade: { gravity: { x: 0, y: 1500 }, debug: false } },
-  scene: [TitleScene, LoadingScene, PlayScene, GameOverScene],
+  scene: [TitleScene, LoadingScene, PlayScene, GameOverScene, DungeonScene],
   // One worker for the whole game; results cached in IndexedDB under the game's own name.
   plugins: diffusionPlugins({ manifest, device: options.device, cache: { name: options.cacheName } }),
 });

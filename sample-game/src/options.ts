@@ -15,6 +15,8 @@ export interface GameOptions {
   manifest: string | undefined;
   /** Start playing without waiting on the title screen (tests, kiosk). */
   autostart: boolean;
+  /** What autostart starts: the platformer (default) or the top-down dungeon (`?mode=dungeon`). */
+  mode: 'run' | 'dungeon';
   /** IndexedDB database name; tests use their own so runs do not share a cache by accident. */
   cacheName: string;
 }
@@ -34,6 +36,7 @@ export function readOptions(search = location.search): GameOptions {
     device: device === 'webgpu' || device === 'wasm' ? device : 'auto',
     manifest: q.get('manifest') ?? undefined,
     autostart: q.has('autostart'),
+    mode: q.get('mode') === 'dungeon' ? 'dungeon' : 'run',
     cacheName: q.get('cache') ?? 'diffusion-run',
   };
 }

@@ -5,6 +5,8 @@
 import type Phaser from 'phaser';
 import type { Session } from './session.ts';
 import type { PlayScene } from './scenes/play.ts';
+import type { DungeonScene } from './scenes/dungeon.ts';
+import type { Cell } from '../../src/levels/playability.ts';
 
 export interface GameState {
   scene: string;
@@ -20,6 +22,22 @@ export interface GameState {
   lives: number;
   paused: boolean;
   manifest: string | undefined;
+  /** The roguelike mode, while its scene runs: ready once the dungeon is drawn. */
+  dungeon: { ready: boolean; won: boolean; score: number; hero: Cell | null; goal: Cell | null; path: Cell[]; monsters: Cell[]; items: Cell[]; message: string } | null;
+}
+
+function dungeonState(d: DungeonScene): NonNullable<GameState['dungeon']> {
+  return {
+    ready: d.ready,
+    won: d.won,
+    score: d.score,
+    hero: d.ready ? d.hero.cell : null,
+    goal: d.ready ? d.goal : null,
+    path: d.path,
+    monsters: d.monsters.map((m) => m.cell),
+    items: d.items.map((i) => i.cell),
+    message: d.message,
+  };
 }
 
 export function exposeTestHooks(game: Phaser.Game): void {
@@ -43,6 +61,7 @@ export function exposeTestHooks(game: Phaser.Game): void {
       lives: playing ? play.lives : 0,
       paused: playing ? play.paused : false,
       manifest: generation?.stats.manifest,
+      dungeon: active?.scene.key === 'dungeon' ? dungeonState(game.scene.getScene('dungeon') as DungeonScene) : null,
     };
   };
   /** Test-only: lose a life as if hit (the game-over and restart path without playing badly on purpose). */

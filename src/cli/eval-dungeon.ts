@@ -6,7 +6,7 @@
 import { UnplayableLevelError, InvalidRequestError } from '../errors.ts';
 import { extractRoom } from '../levels/dungeon/assemble.ts';
 import { dungeonTiles } from '../levels/dungeon/legend.ts';
-import { roomKl, roomKlBaseline, roomNovelty } from '../levels/dungeon/metrics.ts';
+import { roomKl, roomKlBaseline, roomNovelty, roomNoveltyBaseline } from '../levels/dungeon/metrics.ts';
 import { loadTrainingRooms } from '../levels/dungeon/training-data.ts';
 import { defaultDataDir } from '../levels/training-data.ts';
 import { normalizeDungeonRequest, type DungeonRequest, type GeneratedDungeon } from '../runtime/dungeon.ts';
@@ -32,6 +32,9 @@ export interface DungeonEvalReport {
   playable: number;
   novelty: number;
   interior_novelty: number;
+  /** The same two figures between the training maps split in two (odd against even maps). */
+  novelty_baseline: number;
+  interior_novelty_baseline: number;
   kl: number;
   kl_baseline: number;
   ms_per_dungeon: number;
@@ -91,6 +94,8 @@ export async function evalDungeons(runtime: Runtime, f: EvalFlags & { rooms?: st
     playable: round(meta.filter((m) => m.playable).length / count),
     novelty: round(roomNovelty(rooms, grids)),
     interior_novelty: round(roomNovelty(rooms, grids, true)),
+    novelty_baseline: round(roomNoveltyBaseline(training)),
+    interior_novelty_baseline: round(roomNoveltyBaseline(training, true)),
     kl: round(roomKl(rooms, grids)),
     kl_baseline: round(roomKlBaseline(training)),
     ms_per_dungeon: round(mean(results.map((r) => r.ms)), 1),
@@ -107,6 +112,8 @@ export function dungeonEvalTable(r: DungeonEvalReport): string {
     ['playable', r.playable, '= 1.0', r.playable === 1],
     ['novelty', r.novelty, '>= 0.99', r.novelty >= 0.99],
     ['interior_novelty', r.interior_novelty, '', null],
+    ['novelty_baseline', r.novelty_baseline, 'the data: odd maps vs even maps', null],
+    ['interior_novelty_baseline', r.interior_novelty_baseline, '', null],
     ['kl', r.kl, `<= 1.5 x kl_baseline = ${(1.5 * r.kl_baseline).toFixed(3)}`, r.kl <= 1.5 * r.kl_baseline],
     ['kl_baseline', r.kl_baseline, '', null],
     ['ms_per_dungeon', r.ms_per_dungeon, '', null],

@@ -9,6 +9,7 @@ import type { Device } from '../backend/onnx.ts';
 import type { Kind } from '../models/manifest.ts';
 import type { GenerateRequest } from '../runtime/request.ts';
 import type { LevelRequest } from '../runtime/level-request.ts';
+import { normalizeDungeonRequest, type DungeonRequest, type GeneratedDungeon } from '../runtime/dungeon.ts';
 import { createRuntime } from '../runtime/runtime.ts';
 import type { GeneratedLevel, Runtime } from '../runtime/types.ts';
 import { readCapped, readCappedText } from '../node/read.ts';
@@ -46,6 +47,8 @@ export interface GenerateFlags {
   ensurePlayable?: boolean;
   flatStart?: string;
   attributes?: string;
+  /** Dungeon models: rooms per dungeon. */
+  rooms?: string;
   palette?: string;
   alphaThreshold?: string;
   from?: string;
@@ -58,7 +61,7 @@ export interface GenerateFlags {
 }
 
 const SAMPLING_FLAGS = ['model', 'class', 'sampler'] as const;
-const LEVEL_ONLY = ['constraints', 'flatStart', 'ensurePlayable', 'attributes'] as const;
+const LEVEL_ONLY = ['constraints', 'flatStart', 'ensurePlayable', 'attributes', 'rooms'] as const;
 
 function imageRequest(kind: string, f: GenerateFlags): GenerateRequest {
   for (const flag of LEVEL_ONLY) if (f[flag] !== undefined) throw new InvalidRequestError(flag, 'only applies to levels');
@@ -105,11 +108,16 @@ export function levelRequest(f: GenerateFlags): { request: LevelRequest; count: 
   return { request: request as LevelRequest, count };
 }
 
-export function levelSummary(levels: GeneratedLevel[]): string {
+export function levelSummary(levels: Array<GeneratedLevel | GeneratedDungeon>): string {
   const first = levels[0]!;
   const playable = levels.filter((l) => l.metadata.playable).length;
-  const attempts = levels.reduce((n, l) => n + l.metadata.attempts, 0);
-  const repairs = levels.reduce((n, l) => n + (l.metadata.repairs ?? 0), 0);
+  if (first.kind === 'dungeon') {
+    const d = levels as GeneratedDungeon[];
+    return `${d.length} dungeon(s) of ${first.request.rooms} rooms (${first.grid.rows}x${first.grid.cols} cells) from ${first.model} ${first.version} on ${first.device}, seed ${first.metadata.seed}, ${first.request.steps} steps, ${playable}/${d.length} playable, ${d.reduce((n, l) => n + l.metadata.retries.length, 0)} rooms re-sampled, ${d.reduce((n, l) => n + l.metadata.carved, 0)} cells carved`;
+  }
+  const lv = levels as GeneratedLevel[];
+  const attempts = lv.reduce((n, l) => n + l.metadata.attempts, 0);
+  const repairs = lv.reduce((n, l) => n + (l.metadata.repairs ?? 0), 0);
   return `${levels.length} level(s) of ${first.grid.cols} columns from ${first.model} ${first.version} on ${first.device}, seed ${first.metadata.seed}, ${first.request.steps} steps, ${playable}/${levels.length} playable, ${attempts} playability retries, ${repairs} structure repairs`;
 }
 
@@ -159,20 +167,34 @@ export async function generateCommand(kind: string, flags: GenerateFlags): Promi
   }
 }
 
+/** The dungeon request the flags describe (a level of a dungeon model: rooms, no width or pins). */
+function dungeonRequest(f: GenerateFlags): DungeonRequest {
+  for (const key of ['width', 'constraints', 'flatStart', 'attributes'] as const) if (f[key] !== undefined) throw new InvalidRequestError(key, `does not apply to dungeon model ${f.model}; give --rooms`);
+  const request: Record<string, unknown> = {};
+  for (const key of SAMPLING_FLAGS) if (f[key] !== undefined) request[key] = f[key];
+  for (const key of ['seed', 'steps', 'guidance', 'eta', 'rooms'] as const) if (f[key] !== undefined) request[key] = numeric(f[key]);
+  return request as DungeonRequest;
+}
+
 async function generateLevels(flags: GenerateFlags): Promise<void> {
-  const { request, count } = levelRequest(flags);
+  let dungeon = false;
+  const { request, count } = levelRequest({ ...flags, rooms: undefined });
   let seed = 0;
   const { runtime, format, paths } = await plan('level', flags, async (rt) => {
-    seed = (await rt.validateLevel(request)).seed;
+    dungeon = (await rt.manifest()).models.some((m) => m.id === flags.model && m.genre === 'dungeon');
+    if (dungeon && count > 1 && !['vglc', 'json'].includes(chooseFormat('level', flags.format, flags.out))) throw new InvalidRequestError('count', 'dungeons differ in size: one per TMJ or PNG file (use --format vglc or json for several)');
+    if (!dungeon && flags.rooms !== undefined) throw new InvalidRequestError('rooms', `only applies to dungeon models (${request.model ?? 'the default level model'} is a platformer one)`);
+    seed = dungeon ? normalizeDungeonRequest(await rt.manifest(), dungeonRequest(flags)).request.seed : (await rt.validateLevel(request)).seed;
     if (count > 1 && seed + count > 0x100000000) throw new InvalidRequestError('count', 'seed + count must stay below 2^32');
   });
   const progress = progressReporter(flags.progress, 'generate');
   try {
     progress.start(count);
-    const levels: GeneratedLevel[] = [];
+    const levels: Array<GeneratedLevel | GeneratedDungeon> = [];
     for (let i = 0; i < count; i++) {
       progress.item(`level ${i + 1}/${count}`);
-      levels.push(await runtime.level({ ...request, seed: seed + i }, { onProgress: progress.progress }));
+      const opts = { onProgress: progress.progress };
+      levels.push(dungeon ? await runtime.dungeon({ ...dungeonRequest(flags), seed: seed + i }, opts) : await runtime.level({ ...request, seed: seed + i }, opts));
       progress.done();
     }
     progress.stop();

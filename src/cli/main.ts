@@ -72,6 +72,7 @@ export function buildProgram(): Command {
     .option('--ensure-playable', 'levels: regenerate failing regions until the SMB-physics checker passes (or fail)')
     .option('--flat-start <n>', 'levels: columns of flat ground pinned at the start (default 4; 0 = off)')
     .option('--attributes <list>', 'levels: what the level should be like, e.g. difficulty=0.8,enemies=many,pipes=none (numbers 0..1 or none/few/some/many; models that list attributes)')
+    .option('--rooms <n>', 'levels of a dungeon model: rooms per dungeon, 2..64 (default 6)')
     .option('--palette <n>', 'sprites: quantise to n colours, 2..256')
     .option('--alpha-threshold <a>', 'sprites: alpha threshold 0..1')
     .option('--from <png>', "sprites, tiles: make variations of this image (the model's size; snapped to its palette)")

@@ -10,6 +10,7 @@ import { composeSheet } from '../models/sheet.ts';
 import type { Kind } from '../models/manifest.ts';
 import { encodePng } from '../png.ts';
 import type { GeneratedLevel, ImageResult } from '../runtime/types.ts';
+import type { GeneratedDungeon } from '../runtime/dungeon.ts';
 import type { OutputFile } from './files.ts';
 
 export const FORMATS = ['png', 'json', 'vglc', 'tmj'] as const;
@@ -54,7 +55,7 @@ export function renderImages(result: ImageResult, format: Format, out: string): 
  * `level-1`, ..., all the same size, only the first visible), each with its own seed and
  * playable properties; the map's own properties describe the first.
  */
-export function renderLevels(levels: GeneratedLevel[], format: Format, out: string): OutputFile[] {
+export function renderLevels(levels: Array<GeneratedLevel | GeneratedDungeon>, format: Format, out: string): OutputFile[] {
   const grids = levels.map((l) => l.grid);
   if (format === 'vglc') return [[out, grids.map(toVglc).join('\n')]];
   if (format === 'png') return [[out, encodePng(composeSheet(levels.map((l) => levelPreview(l.grid, 8, l.metadata.path)), 1))]];
@@ -64,7 +65,10 @@ export function renderLevels(levels: GeneratedLevel[], format: Format, out: stri
     return [[out, JSON.stringify({ model: first.model, version: first.version, sha256: first.sha256, device: first.device, legend: first.grid.legend, levels: body }) + '\n']];
   }
   const [, tileset] = outputPaths('tmj', out) as [string, string];
-  const properties = (l: GeneratedLevel) => ({ model: l.model, seed: l.metadata.seed, playable: l.metadata.playable });
+  const properties = (l: GeneratedLevel | GeneratedDungeon) => ({
+    model: l.model, seed: l.metadata.seed, playable: l.metadata.playable,
+    ...(l.kind === 'dungeon' ? { genre: 'dungeon', startRow: l.metadata.start.row, startCol: l.metadata.start.col, goalRow: l.metadata.goal.row, goalCol: l.metadata.goal.col } : {}),
+  });
   const map = toTmj(first.grid, basename(tileset), 16, properties(first)) as { layers: Array<Record<string, unknown>>; nextlayerid: number; properties: unknown };
   if (levels.length > 1) {
     const layer = map.layers[0]!;

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { roomKl, roomKlBaseline, roomNovelty } from '../../src/levels/dungeon/metrics.ts';
+import { roomKl, roomKlBaseline, roomNovelty, roomNoveltyBaseline } from '../../src/levels/dungeon/metrics.ts';
 import { cutRooms, flipRoom, loadTrainingRooms } from '../../src/levels/dungeon/training-data.ts';
 import { defaultDataDir } from '../../src/levels/training-data.ts';
 import { ROOM_COLS, ROOM_ROWS } from '../../src/levels/dungeon/legend.ts';
@@ -42,5 +42,13 @@ describe.skipIf(!HAVE_DATA)('room metrics on the VGLC Zelda rooms', () => {
     const baseline = roomKlBaseline(training);
     expect(baseline).toBeGreaterThan(0);
     expect(baseline).toBeLessThan(0.5);
+  });
+
+  it('the data copies itself: about half the rooms of odd maps are in even maps, interiors far more', () => {
+    const whole = roomNoveltyBaseline(training);
+    const inner = roomNoveltyBaseline(training, true);
+    expect(whole).toBeGreaterThan(0.3);
+    expect(whole).toBeLessThan(0.8);
+    expect(inner).toBeLessThan(whole);
   });
 });

@@ -26,7 +26,8 @@ export class TitleScene extends Phaser.Scene {
     showSeed();
     const start = label(this, width / 2, 270, '[ Enter ]  start', 22, '#80ff80').setOrigin(0.5).setInteractive({ useHandCursor: true });
     const roll = label(this, width / 2, 305, '[ N ]  new world', 18, '#c0c0ff').setOrigin(0.5).setInteractive({ useHandCursor: true });
-    label(this, width / 2, 355, 'Arrows / WASD move · Space jump · P / Esc pause', 14, '#a0a0a0').setOrigin(0.5);
+    const crawl = label(this, width / 2, 335, '[ D ]  dungeon crawl (top-down roguelike)', 18, '#ffc080').setOrigin(0.5).setInteractive({ useHandCursor: true });
+    label(this, width / 2, 375, 'Arrows / WASD move · Space jump · P / Esc pause', 14, '#a0a0a0').setOrigin(0.5);
     const backend = label(this, 12, height - 52, 'Backend: …', 14, '#a0d0ff');
     const models = label(this, 12, height - 28, 'Models: …', 14, '#a0d0ff');
 
@@ -48,18 +49,24 @@ export class TitleScene extends Phaser.Scene {
       setSeed(session, session.seed);
       this.scene.start('loading');
     };
+    const dungeon = (): void => {
+      setSeed(session, session.seed);
+      this.scene.start('dungeon');
+    };
     const reroll = (): void => {
       session.seed = newSeed();
       showSeed();
     };
     start.on('pointerdown', go);
     roll.on('pointerdown', reroll);
+    crawl.on('pointerdown', dungeon);
+    this.input.keyboard!.on('keydown-D', dungeon);
     this.input.keyboard!.on('keydown-ENTER', go);
     this.input.keyboard!.on('keydown-SPACE', go);
     this.input.keyboard!.on('keydown-N', reroll);
     if (session.options.autostart) {
       session.options.autostart = false; // once: a later visit to the title waits for the player
-      this.time.delayedCall(50, go);
+      this.time.delayedCall(50, session.options.mode === 'dungeon' ? dungeon : go);
     }
   }
 }

@@ -13,6 +13,9 @@ import type { Manifest, ModelEntry } from '../../models/manifest.ts';
 import { describe, integer } from '../../validate.ts';
 import { normalizeRequest, MAX_COUNT } from '../../runtime/request.ts';
 import { normalizeLevelRequest, type LevelConstraint } from '../../runtime/level-request.ts';
+import { normalizeDungeonRequest } from '../../runtime/dungeon.ts';
+import { planDungeon } from '../../levels/dungeon/layout.ts';
+import { ROOM_COLS } from '../../levels/dungeon/legend.ts';
 import type { SamplerName } from '../../core/samplers.ts';
 
 /** A bad pack config, shard spec or pack folder: exit 2, the message printed as is. */
@@ -62,6 +65,8 @@ const levelItem = z.strictObject({
   constraints: passed,
   ensurePlayable: passed,
   flatStart: passed,
+  /** Dungeon models only: rooms per dungeon. */
+  rooms: passed,
   tileSize: checked((v) => integer('tileSize', v, 4, 128)).optional(),
 });
 const packSchema = z.strictObject({
@@ -73,6 +78,9 @@ const packSchema = z.strictObject({
 });
 export type PackConfig = z.infer<typeof packSchema>;
 
+/** A level entry naming a dungeon model goes to runtime.dungeon (rooms), not runtime.level (width). */
+const isDungeonModel = (manifest: Manifest, id: unknown): boolean => manifest.models.some((m) => m.id === id && m.genre === 'dungeon');
+
 export interface NormalizedSprite {
   name: string; model: string; class?: string; count: number; seed: number; steps: number; guidance: number;
   sampler: SamplerName; eta: number; palette?: number; alphaThreshold: number;
@@ -83,6 +91,8 @@ export interface NormalizedTile {
 export interface NormalizedLevel {
   name: string; model: string; class?: string; width: number; seed: number; steps: number; guidance: number; sampler: SamplerName;
   eta: number; constraints: unknown[]; ensurePlayable: boolean; flatStart: number; tileSize: number;
+  /** Dungeon models: rooms joined by doors (`width` is then the map's, from the seed's room plan). */
+  rooms?: number;
 }
 export interface NormalizedPack {
   name: string;
@@ -175,7 +185,18 @@ export function validatePack(raw: unknown, manifest: Manifest): ValidatedPack {
       const seed = entry.seed !== undefined ? entry.seed : (packSeed ^ fnv1a32(entry.name)) >>> 0;
       let item: PackItem;
       try {
-        if (kind === 'level') {
+        if (kind === 'level' && isDungeonModel(manifest, (entry as z.infer<typeof levelItem>).model)) {
+          const e = entry as z.infer<typeof levelItem>;
+          const given = Object.fromEntries(Object.entries({ model: e.model, class: e.class, rooms: e.rooms, steps: e.steps, guidance: e.guidance, sampler: e.sampler, eta: e.eta, ensurePlayable: e.ensurePlayable, width: e.width, constraints: e.constraints, flatStart: e.flatStart }).filter(([, v]) => v !== undefined));
+          const { request: n, model } = normalizeDungeonRequest(manifest, { ...given, seed });
+          const plan = planDungeon(n.rooms, n.seed);
+          const params: NormalizedLevel = {
+            name: e.name, model: n.model, ...(n.class !== null ? { class: n.class } : {}), width: plan.gridCols * ROOM_COLS, seed: n.seed, steps: n.steps,
+            guidance: n.guidance, sampler: n.sampler, eta: n.eta, constraints: [], ensurePlayable: n.ensurePlayable, flatStart: 0, tileSize: e.tileSize ?? 16, rooms: n.rooms,
+          };
+          config.levels.push(params);
+          item = { index: items.length, kind: 'level', path: at, params, model, paramsHash: '' };
+        } else if (kind === 'level') {
           const e = entry as z.infer<typeof levelItem>;
           const { request: n, model } = normalizeLevelRequest(manifest, {
             kind: 'level', model: e.model, class: e.class, width: e.width, seed, steps: e.steps, guidance: e.guidance,

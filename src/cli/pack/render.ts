@@ -3,7 +3,8 @@
  * Everything here is deterministic: no timestamps, durations or device names, fixed key order.
  */
 import { legendTileset, levelPreviewPng, toRows, toTmj, toVglc } from '../../levels/export.ts';
-import type { RgbaImage } from '../../models/codecs.ts';
+import type { LevelGrid, RgbaImage } from '../../models/codecs.ts';
+import type { Cell } from '../../levels/playability.ts';
 import { composeSheet } from '../../models/sheet.ts';
 import { encodePng } from '../../png.ts';
 import { MAX_COUNT } from '../../runtime/request.ts';
@@ -47,6 +48,41 @@ export async function makeItem(runtime: Runtime, item: PackItem, opts: GenerateO
     files: files.map(([, path, bytes]) => [path, bytes]),
   });
 
+  /** A level's or dungeon's files: TMJ + its tileset, grid JSON (with `extra`), VGLC text, PNG preview. */
+  const levelFiles = (grid: LevelGrid, tmjProps: Record<string, string | number | boolean>, path: Cell[], extra: Record<string, unknown>): Array<[string, string, Uint8Array]> => {
+    const p = item.params as PackItem['params'] & { tileSize: number };
+    const tilesetName = `${p.name}.tiles.png`;
+    const gridJson = {
+      width: grid.cols,
+      height: grid.rows,
+      legend: grid.legend.map((t) => ({ char: t.char, name: t.name, solid: t.solid, tags: t.tags })),
+      data: toRows(grid),
+      ...extra,
+    };
+    return [
+      ['tmj', `levels/${p.name}.tmj`, utf8(jsonText(toTmj(grid, tilesetName, p.tileSize, { model: model.id, seed: p.seed, ...tmjProps })))],
+      ['tilesetImage', `levels/${tilesetName}`, encodePng(legendTileset(grid.legend, p.tileSize))],
+      ['grid', `levels/${p.name}.json`, utf8(jsonText(gridJson))],
+      ['vglc', `levels/${p.name}.txt`, utf8(toVglc(grid))],
+      ['preview', `levels/${p.name}.png`, levelPreviewPng(grid, 8, path)],
+    ];
+  };
+
+  if (item.kind === 'level' && item.params.rooms !== undefined) {
+    const p = item.params;
+    const d = await runtime.dungeon(
+      { model: p.model, rooms: p.rooms, seed: p.seed, steps: p.steps, guidance: p.guidance, sampler: p.sampler, eta: p.eta, ensurePlayable: p.ensurePlayable, ...(p.class !== undefined ? { class: p.class } : {}) },
+      opts,
+    );
+    device = d.device;
+    const { grid, metadata: m } = d;
+    const props = { playable: m.playable, genre: 'dungeon', startRow: m.start.row, startCol: m.start.col, goalRow: m.goal.row, goalCol: m.goal.col };
+    return record(levelFiles(grid, props, m.path, { dungeon: { plan: m.plan, start: m.start, goal: m.goal, path: m.path } }), {
+      width: grid.cols, height: grid.rows, tileSize: p.tileSize, class: m.class, playable: m.playable, reason: m.reason, genre: 'dungeon', rooms: p.rooms,
+      attempts: m.retries.length, repairs: m.carved,
+    });
+  }
+
   if (item.kind === 'level') {
     const p = item.params;
     const level = await runtime.level(
@@ -58,22 +94,8 @@ export async function makeItem(runtime: Runtime, item: PackItem, opts: GenerateO
     );
     const { grid, metadata } = level;
     device = level.device;
-    const tilesetName = `${p.name}.tiles.png`;
-    const tmj = toTmj(grid, tilesetName, p.tileSize, { model: model.id, seed: p.seed, playable: metadata.playable });
-    const gridJson = {
-      width: grid.cols,
-      height: grid.rows,
-      legend: grid.legend.map((t) => ({ char: t.char, name: t.name, solid: t.solid, tags: t.tags })),
-      data: toRows(grid),
-    };
     return record(
-      [
-        ['tmj', `levels/${p.name}.tmj`, utf8(jsonText(tmj))],
-        ['tilesetImage', `levels/${tilesetName}`, encodePng(legendTileset(grid.legend, p.tileSize))],
-        ['grid', `levels/${p.name}.json`, utf8(jsonText(gridJson))],
-        ['vglc', `levels/${p.name}.txt`, utf8(toVglc(grid))],
-        ['preview', `levels/${p.name}.png`, levelPreviewPng(grid, 8, metadata.path)],
-      ],
+      levelFiles(grid, { playable: metadata.playable }, metadata.path, {}),
       {
         width: grid.cols, height: grid.rows, tileSize: p.tileSize, class: metadata.class, playable: metadata.playable, reason: metadata.reason,
         attempts: metadata.attempts, repairs: metadata.repairs,

@@ -27,9 +27,18 @@ export function roomNovelty(rooms: readonly LevelGrid[], training: readonly Leve
 
 export const roomKl = (rooms: readonly LevelGrid[], training: readonly LevelGrid[]): number => kl(rooms, training);
 
-/** KL between the rooms of odd- and even-numbered training maps (file order): the data against itself. */
-export function roomKlBaseline(training: readonly TrainingRoom[]): number {
+/** The rooms of odd- (1) or even-numbered (0) training maps, file order: the two halves the baselines compare. */
+function half(training: readonly TrainingRoom[], parity: number): LevelGrid[] {
   const maps = [...new Set(training.map((r) => r.map))];
-  const half = (parity: number) => training.filter((r) => maps.indexOf(r.map) % 2 === parity).map((r) => r.grid);
-  return kl(half(1), half(0));
+  return training.filter((r) => maps.indexOf(r.map) % 2 === parity).map((r) => r.grid);
 }
+
+/** KL between the rooms of odd- and even-numbered training maps: the data against itself. */
+export const roomKlBaseline = (training: readonly TrainingRoom[]): number => kl(half(training, 1), half(training, 0));
+
+/**
+ * Novelty of the odd maps' rooms against the even maps' (and their flips): how often Zelda's own
+ * designers made a room that another dungeon already had. A generator that copies no more than the
+ * data does sits near this; the issue's 0.99 target is far above it for this corpus.
+ */
+export const roomNoveltyBaseline = (training: readonly TrainingRoom[], interior = false): number => roomNovelty(half(training, 1), half(training, 0), interior);
