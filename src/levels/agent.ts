@@ -14,8 +14,8 @@
  * - Jumps: SMB's take-off classes by horizontal speed (SMB_PHYSICS.jumpClasses), button held
  *   for any number of frames; a fresh press is needed for each jump. Falls are capped at 4 px/frame.
  * - Enemies are static 12x13 boxes in their cells: touching one kills, except falling onto it
- *   from above, which bounces Mario up at 4 px/frame (the enemy stays: the agent never walks
- *   through a stomped enemy). The screen scrolls one way: Mario cannot go back more than 7 tiles
+ *   from above, which bounces Mario up at 4 px/frame, higher with A held (the enemy stays: the
+ *   agent never walks through a stomped enemy). The screen scrolls one way: Mario cannot go back more than 7 tiles
  *   left of the furthest he has been.
  *
  * Search: weighted A* over states (position, speeds, ground, button) quantised for the visited
@@ -200,7 +200,8 @@ export function playLevel(grid: LevelGrid, options: AgentOptions = {}): AgentRes
       s.y = ny;
       const contact = enemyContact(s.x, s.y, prevY, ny - prevY);
       if (contact === 2) return false;
-      if (contact === 1) { s.vy = -STOMP_SPEED; s.jc = -1; }
+      // SMB sets the upward speed to 4 on a stomp; holding A then uses the jump's own gravity.
+      if (contact === 1) { s.vy = -STOMP_SPEED; s.jc = Math.max(0, s.jc); }
       if (s.y > deathY) return false;
     } else if (enemyContact(s.x, s.y, s.y, 0) === 2) return false;
     s.frames++;
