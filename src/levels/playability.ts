@@ -160,6 +160,8 @@ export function checkPlayability(grid: LevelGrid, options: PlayabilityOptions = 
   // Set when the arc ran into a wall: SMB zeroes the horizontal speed there, so Mario lands
   // without the run-up he took off with.
   let walled = false;
+  let alignedRow = NaN;
+  const blocked = (bc: number, br: number) => (br === alignedRow ? solidAt(bc, br) : bodyBlocked(bc, br));
   const follow = (from: number, arc: Arc, col: number, row: number): Outcome => {
     let c = col;
     let r = row;
@@ -167,11 +169,10 @@ export function checkPlayability(grid: LevelGrid, options: PlayabilityOptions = 
     walled = false;
     // The row where Mario's feet are exactly at the cell bottom (his body fills just that cell):
     // the start of a drop, and after a head bump. A jump under a ceiling bumps at once.
-    let alignedRow = row;
+    alignedRow = row;
     const rising = current.falling[0] === 0;
     if (rising && solidAt(c, r - 1)) current = table.falls[arc.speed]![arc.direction === 1 ? 0 : 1]!;
     else if (rising) alignedRow = NaN;
-    const blocked = (bc: number, br: number) => (br === alignedRow ? solidAt(bc, br) : bodyBlocked(bc, br));
     for (let i = 0; i < current.dx.length; i++) {
       if (current.falling[i]) {
         const below = flagAt(c, r + 1);
