@@ -51,7 +51,7 @@ export interface AgentOptions {
   framesPerMove?: number;
   /** Body width in px (default 12, SMB's side points; 13-14 leaves a margin for engine differences). */
   bodyWidth?: number;
-  /** States expanded per tile cell of Mario's centre (default 200). */
+  /** States expanded per tile cell of Mario's centre (default 1000). */
   perCell?: number;
   /** Weight on the distance left in the A* priority (default 3: greedier than optimal). */
   weight?: number;
@@ -106,7 +106,7 @@ export function playLevel(grid: LevelGrid, options: AgentOptions = {}): AgentRes
   const maxStates = options.maxStates ?? 400_000;
   const framesPerMove = options.framesPerMove ?? 3;
   const weight = options.weight ?? 3;
-  const perCellCap = options.perCell ?? 200;
+  const perCellCap = options.perCell ?? 1000;
   const W = options.bodyWidth ?? BODY_W;
   const footR = W - 2;
   const flagAt = makeFlags(grid);

@@ -9,8 +9,9 @@
  *   one from above is a stomp: Mario bounces and may take off again from the cell above it at
  *   SMB's stomp speed (4 px/frame, less than a running jump's 5). Enemies do not move in this model.
  * - In the air Mario's feet are inside his cell, so his body reaches into the cell above: both
- *   must be open (except right after a head bump or walking off a ledge, when his feet are at the
- *   cell bottom). So he cannot jump up into a one-tile slot, and ceilings bump a tile earlier.
+ *   must be open (except where his feet are at the cell bottom: walking off a ledge, a head bump
+ *   that stops him just under a ceiling, dropping onto an enemy). So he cannot jump up into a
+ *   one-tile slot, and ceilings bump a tile earlier than a one-cell Mario would.
  * - Running into a wall mid-air costs the run-up: he lands with none (SMB zeroes the speed).
  * - Falling below the bottom row is death (a gap). Above the top row is open sky.
  * - The horizontal cell is the one under Mario's centre; the vertical cell is the one just above
@@ -161,7 +162,11 @@ export function checkPlayability(grid: LevelGrid, options: PlayabilityOptions = 
   // without the run-up he took off with.
   let walled = false;
   let alignedRow = NaN;
-  const blocked = (bc: number, br: number) => (br === alignedRow ? solidAt(bc, br) : bodyBlocked(bc, br));
+  // Dropping onto an enemy, Mario meets it with his feet at its cell top (an enemy is smaller
+  // than its tile), so only the cell above it need be open: he can stomp under a low ceiling.
+  let fallingNow = false;
+  const blocked = (bc: number, br: number) =>
+    br === alignedRow || (fallingNow && (flagAt(bc, br + 1) & HAZARD) !== 0) ? solidAt(bc, br) : bodyBlocked(bc, br);
   const follow = (from: number, arc: Arc, col: number, row: number): Outcome => {
     let c = col;
     let r = row;
@@ -174,7 +179,8 @@ export function checkPlayability(grid: LevelGrid, options: PlayabilityOptions = 
     if (rising && solidAt(c, r - 1)) current = table.falls[arc.speed]![arc.direction === 1 ? 0 : 1]!;
     else if (rising) alignedRow = NaN;
     for (let i = 0; i < current.dx.length; i++) {
-      if (current.falling[i]) {
+      fallingNow = current.falling[i] === 1;
+      if (fallingNow) {
         const below = flagAt(c, r + 1);
         if (below & SOLID) return settle(c, r, 'land');
         if (below & HAZARD && r + 1 < height) return settle(c, r, 'stomp');
@@ -192,7 +198,17 @@ export function checkPlayability(grid: LevelGrid, options: PlayabilityOptions = 
         }
       } else if (blocked(nc, nr)) {
         if (dx !== 0) nc = c;
-        else nr = r;
+        else if (dy < 0 && !solidAt(c, nr)) {
+          // Only the head is blocked: Mario rises until it meets the ceiling, his feet at the
+          // bottom of the cell above (his body just fits), and drops from there.
+          r = nr;
+          if (flagAt(c, r) & HAZARD) return 'dead';
+          if (enter(c, r)) return 'goal';
+          current = table.falls[arc.speed]![arc.direction === 1 ? 0 : 1]!;
+          alignedRow = r;
+          i = -1;
+          continue;
+        } else nr = r;
       }
       if (dx !== 0 && nc === c) walled = true;
       if (nr === r && dy < 0) {
