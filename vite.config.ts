@@ -9,7 +9,7 @@ export const crossOriginIsolation = {
 };
 
 /** The Node tests that take minutes (200 concurrent requests, the 1,000-generation soak, workers killed mid-request). */
-const SLOW_TESTS = ['tests/reliability/load.test.ts', 'tests/reliability/worker-crash.test.ts'];
+const SLOW_TESTS = ['tests/reliability/load.test.ts', 'tests/reliability/worker-crash.test.ts', 'tests/levels/agent.test.ts'];
 
 export default defineConfig({
   server: { headers: crossOriginIsolation },

@@ -17,6 +17,8 @@ export interface JumpClass {
 export interface JumpPhysics {
   tilePx: number;
   maxFallSpeed: number;
+  /** Upward speed after stomping an enemy, px/frame (SMB: 4, not the take-off class's 5). */
+  stompSpeed: number;
   /** Constant horizontal air speeds tried, px/frame. */
   airSpeeds: readonly number[];
   /** Tiles of rightward run-up needed before each air speed is available (same order). */
@@ -47,6 +49,7 @@ export interface JumpPhysics {
 export const SMB_PHYSICS: JumpPhysics = {
   tilePx: 16,
   maxFallSpeed: 4,
+  stompSpeed: 4,
   airSpeeds: [0, 0.5, 1, 1.5, 2, 2.5],
   runUpTiles: [0, 0, 0, 1, 2, 3],
   jumpClasses: [
@@ -79,6 +82,8 @@ export interface ArcTable {
   jumps: Arc[][][];
   /** falls[speed][dir]: dropping from rest vertically (walking off a ledge, a head bump). */
   falls: Arc[][];
+  /** bounces[speed][dir]: off a stomped enemy, every hold variant (SMB: 4 px/frame up, whatever the speed). */
+  bounces: Arc[][][];
   maxRunUp: number;
 }
 
@@ -135,25 +140,32 @@ export function arcTable(physics: JumpPhysics): ArcTable {
   if (cached) return cached;
   const jumps: Arc[][][] = [];
   const falls: Arc[][] = [];
+  const bounces: Arc[][][] = [];
   const seen = new Set<string>();
+  const variants = (s: number, direction: 1 | -1, upward: number, into: Arc[]) => {
+    for (const hold of physics.holdFrames) {
+      const arc = traceArc(physics, s, direction, upward, hold);
+      const key = `${s}:${upward}:${arcKey(arc)}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      into.push(arc);
+    }
+  };
   physics.airSpeeds.forEach((speed, s) => {
     const byDirection: Arc[][] = [[], []];
+    const bounceByDirection: Arc[][] = [[], []];
     const fallByDirection: Arc[] = [];
     for (const direction of [1, -1] as const) {
-      const jc = jumpClassFor(physics, speed);
-      for (const hold of physics.holdFrames) {
-        const arc = traceArc(physics, s, direction, jc.initialSpeed, hold);
-        const key = `${s}:${arcKey(arc)}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        byDirection[direction === 1 ? 0 : 1]!.push(arc);
-      }
+      const d = direction === 1 ? 0 : 1;
+      variants(s, direction, jumpClassFor(physics, speed).initialSpeed, byDirection[d]!);
+      variants(s, direction, physics.stompSpeed, bounceByDirection[d]!);
       fallByDirection.push(traceArc(physics, s, direction, 0, 0));
     }
     jumps.push(byDirection);
+    bounces.push(bounceByDirection);
     falls.push(fallByDirection);
   });
-  const table = { jumps, falls, maxRunUp: Math.max(...physics.runUpTiles) };
+  const table = { jumps, falls, bounces, maxRunUp: Math.max(...physics.runUpTiles) };
   arcTables.set(physics, table);
   return table;
 }

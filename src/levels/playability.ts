@@ -6,8 +6,13 @@
  * Model (tile resolution, small Mario = one tile):
  * - Solid tiles (legend `solid`) block in every direction; Mario stands on them.
  * - Hazards (legend `hazard`, i.e. enemies `E`) kill on touch from the side or below. Falling onto
- *   one from above is a stomp: Mario bounces and may take off again from the cell above it (SMB
- *   gives a stomp the same upward speed as a jump). Enemies do not move in this model.
+ *   one from above is a stomp: Mario bounces and may take off again from the cell above it at
+ *   SMB's stomp speed (4 px/frame, less than a running jump's 5). Enemies do not move in this model.
+ * - In the air Mario's feet are inside his cell, so his body reaches into the cell above: both
+ *   must be open (except where his feet are at the cell bottom: walking off a ledge, a head bump
+ *   that stops him just under a ceiling, dropping onto an enemy). So he cannot jump up into a
+ *   one-tile slot, and ceilings bump a tile earlier than a one-cell Mario would.
+ * - Running into a wall mid-air costs the run-up: he lands with none (SMB zeroes the speed).
  * - Falling below the bottom row is death (a gap). Above the top row is open sky.
  * - The horizontal cell is the one under Mario's centre; the vertical cell is the one just above
  *   his feet. So he lands on a platform only once his centre is over it (a real 12-px hitbox may
@@ -91,6 +96,9 @@ export function checkPlayability(grid: LevelGrid, options: PlayabilityOptions = 
   const stride = width + 2;
   const flagAt = (col: number, row: number): number => flags[(row + TOP) * stride + col + 1]!;
   const solidAt = (col: number, row: number) => (flagAt(col, row) & SOLID) !== 0;
+  // In the air Mario's feet are somewhere inside his cell, so his 16-px body reaches into the
+  // cell above: both must be open (a head in a block is a bonk, not a squeeze).
+  const bodyBlocked = (col: number, row: number) => ((flagAt(col, row) | flagAt(col, row - 1)) & SOLID) !== 0;
 
   const starts = findStarts(width, height, startColumns, flagAt);
   const start = starts[0];
@@ -150,12 +158,29 @@ export function checkPlayability(grid: LevelGrid, options: PlayabilityOptions = 
 
   /** Follow an arc from (col, row); on success `scratch` holds the cells and `landing` the end. */
   const landing = { col: 0, row: 0 };
+  // Set when the arc ran into a wall: SMB zeroes the horizontal speed there, so Mario lands
+  // without the run-up he took off with.
+  let walled = false;
+  let alignedRow = NaN;
+  // Dropping onto an enemy, Mario meets it with his feet at its cell top (an enemy is smaller
+  // than its tile), so only the cell above it need be open: he can stomp under a low ceiling.
+  let fallingNow = false;
+  const blocked = (bc: number, br: number) =>
+    br === alignedRow || (fallingNow && (flagAt(bc, br + 1) & HAZARD) !== 0) ? solidAt(bc, br) : bodyBlocked(bc, br);
   const follow = (from: number, arc: Arc, col: number, row: number): Outcome => {
     let c = col;
     let r = row;
     let current = arc;
+    walled = false;
+    // The row where Mario's feet are exactly at the cell bottom (his body fills just that cell):
+    // the start of a drop, and after a head bump. A jump under a ceiling bumps at once.
+    alignedRow = row;
+    const rising = current.falling[0] === 0;
+    if (rising && solidAt(c, r - 1)) current = table.falls[arc.speed]![arc.direction === 1 ? 0 : 1]!;
+    else if (rising) alignedRow = NaN;
     for (let i = 0; i < current.dx.length; i++) {
-      if (current.falling[i]) {
+      fallingNow = current.falling[i] === 1;
+      if (fallingNow) {
         const below = flagAt(c, r + 1);
         if (below & SOLID) return settle(c, r, 'land');
         if (below & HAZARD && r + 1 < height) return settle(c, r, 'stomp');
@@ -166,18 +191,30 @@ export function checkPlayability(grid: LevelGrid, options: PlayabilityOptions = 
       let nr = r + dy;
       if (dx !== 0 && dy !== 0) {
         // A diagonal step squeezes past a corner only if one of the two orthogonal cells is open.
-        if (solidAt(nc, nr) || (solidAt(nc, r) && solidAt(c, nr))) {
-          if (!solidAt(c, nr)) nc = c; // slide along a wall
-          else if (!solidAt(nc, r)) nr = r; // blocked vertically
+        if (blocked(nc, nr) || (blocked(nc, r) && blocked(c, nr))) {
+          if (!blocked(c, nr)) nc = c; // slide along a wall
+          else if (!blocked(nc, r)) nr = r; // blocked vertically
           else { nc = c; nr = r; }
         }
-      } else if (solidAt(nc, nr)) {
+      } else if (blocked(nc, nr)) {
         if (dx !== 0) nc = c;
-        else nr = r;
+        else if (dy < 0 && !solidAt(c, nr)) {
+          // Only the head is blocked: Mario rises until it meets the ceiling, his feet at the
+          // bottom of the cell above (his body just fits), and drops from there.
+          r = nr;
+          if (flagAt(c, r) & HAZARD) return 'dead';
+          if (enter(c, r)) return 'goal';
+          current = table.falls[arc.speed]![arc.direction === 1 ? 0 : 1]!;
+          alignedRow = r;
+          i = -1;
+          continue;
+        } else nr = r;
       }
+      if (dx !== 0 && nc === c) walled = true;
       if (nr === r && dy < 0) {
         // Head bump: drop from here at the same air speed.
         current = table.falls[arc.speed]![arc.direction === 1 ? 0 : 1]!;
+        alignedRow = r;
         i = -1;
         if (nc === c) continue;
       }
@@ -206,7 +243,7 @@ export function checkPlayability(grid: LevelGrid, options: PlayabilityOptions = 
       goal = { state: from, cells: scratch.slice() };
       return true;
     }
-    arrive(from, outcome, runUpAfter(arc));
+    arrive(from, outcome, walled ? 0 : runUpAfter(arc));
     return false;
   };
 
@@ -235,7 +272,7 @@ export function checkPlayability(grid: LevelGrid, options: PlayabilityOptions = 
         goal = { state: from, cells: scratch.slice() };
         return true;
       }
-      arrive(from, outcome, direction === 1 ? physics.runUpTiles[s]! : 0);
+      arrive(from, outcome, direction === 1 && !walled ? physics.runUpTiles[s]! : 0);
     }
     return false;
   };
@@ -265,6 +302,7 @@ export function checkPlayability(grid: LevelGrid, options: PlayabilityOptions = 
   // jumping left) are tried only once nothing new is reachable without them. Most levels never
   // need them, and they are a third of all arcs.
   const leftPending: number[] = [];
+  const arcsFor = (kind: number) => (kind === BOUNCE ? table.bounces : table.jumps);
   search: while (!goal) {
     let id = next();
     const leftward = id < 0;
@@ -283,14 +321,14 @@ export function checkPlayability(grid: LevelGrid, options: PlayabilityOptions = 
       if (kind === STAND && tryWalk(id, col, row, -1, runUp)) break;
       for (let s = 0; s < physics.airSpeeds.length; s++) {
         if (physics.runUpTiles[s] !== 0) continue;
-        for (const arc of table.jumps[s]![1]!) if (tryArc(id, arc, col, row)) break search;
+        for (const arc of arcsFor(kind)[s]![1]!) if (tryArc(id, arc, col, row)) break search;
       }
       continue;
     }
     if (kind === STAND && tryWalk(id, col, row, 1, runUp)) break;
     for (let s = 0; s < physics.airSpeeds.length; s++) {
       if (physics.runUpTiles[s]! > runUp) continue;
-      for (const arc of table.jumps[s]![0]!) if (tryArc(id, arc, col, row)) break search;
+      for (const arc of arcsFor(kind)[s]![0]!) if (tryArc(id, arc, col, row)) break search;
     }
   }
 

@@ -1,0 +1,43 @@
+/**
+ * `npm run levels:checker [-- file.txt ...]`: the playability checker against the reference agent
+ * (src/levels/agent.ts). With no files it plays the 37 training levels (../shared/data) and prints
+ * the rate at which the checker rejects them; with VGLC files (e.g. `generate level --format vglc`)
+ * it plays those. Each line: checker verdict and ms, agent verdict; a level the checker passes and
+ * the agent does not beat is flagged. The card's figure (models/level-smb.md) comes from here.
+ */
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { playLevel } from '../src/levels/agent.ts';
+import { parseVglc, type LevelGrid } from '../src/levels/legend.ts';
+import { checkPlayability } from '../src/levels/playability.ts';
+import { loadTrainingLevels } from '../src/levels/training-data.ts';
+
+function checkMs(grid: LevelGrid): number {
+  for (let i = 0; i < 3; i++) checkPlayability(grid); // JIT warm-up
+  const t0 = performance.now();
+  for (let i = 0; i < 10; i++) checkPlayability(grid);
+  return (performance.now() - t0) / 10;
+}
+
+const files = process.argv.slice(2);
+const levels = files.length
+  ? files.map((f) => ({ name: basename(f), grid: parseVglc(readFileSync(f, 'utf8')) }))
+  : loadTrainingLevels().map(({ name, grid }) => ({ name, grid }));
+let rejected = 0;
+let beaten = 0;
+let disagree = 0;
+const times: number[] = [];
+for (const { name, grid } of levels) {
+  const check = checkPlayability(grid);
+  const ms = checkMs(grid);
+  times.push(ms);
+  const agent = playLevel(grid);
+  if (!check.playable) rejected++;
+  if (agent.beaten) beaten++;
+  const flag = check.playable && !agent.beaten ? '\tPASSED BUT NOT BEATEN' : '';
+  if (flag) disagree++;
+  const verdict = check.playable ? 'passes' : `rejects (${check.reason})`;
+  console.log(`${name}\t${grid.cols} cols\tchecker ${verdict}, ${ms.toFixed(1)} ms\tagent ${agent.beaten ? 'beats it' : `stuck at column ${agent.reachedColumn}`} (${agent.expanded} states)${flag}`);
+}
+const mean = times.reduce((a, b) => a + b, 0) / times.length;
+console.log(`checker rejects ${rejected}/${levels.length} (${((100 * rejected) / levels.length).toFixed(1)}%); agent beats ${beaten}/${levels.length}; passed but not beaten: ${disagree}; checker ${mean.toFixed(1)} ms per level (mean)`);
