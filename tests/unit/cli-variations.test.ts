@@ -73,8 +73,8 @@ describe('asset-diffusion eval variations', () => {
     expect(report.curve.map((p: { strength: number; steps: number }) => [p.strength, p.steps])).toEqual([[0, 0], [0.5, 2], [1, 4]]);
     expect(report.curve[0]).toMatchObject({ l1: 0, changed: 0 });
     expect(report.curve[2].l1).toBeGreaterThan(0);
-    // 2 sources x 2 rows (0.3, 0.6) of source + 4 variations, each frame scaled 4x.
+    // 2 sources x 2 rows (0.3, 0.6) of source + 4 variations, each 16x16 frame scaled 4x in a 3-pixel margin.
     const sheet = decode(readFileSync(join(dir, 's.png')));
-    expect([sheet.width, sheet.height]).toEqual([5 * 64, 4 * 64]);
+    expect([sheet.width, sheet.height]).toEqual([5 * 70, 4 * 70]);
   });
 });
