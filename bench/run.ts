@@ -21,10 +21,10 @@ import { createBackend, observeRuns } from '../src/backend/onnx.ts';
 import { parseManifestText, type ModelEntry } from '../src/models/manifest.ts';
 import { sampleBatch } from '../src/runtime/sample.ts';
 import { createRuntime } from '../src/runtime/runtime.ts';
-import { HAVE_BROWSER, launchChromium, startServer, WEBGPU } from '../tests/helpers/chromium.ts';
-import { openBench, type BenchPage, type Measured } from './browser.ts';
+import { HAVE_BROWSER } from '../tests/helpers/chromium.ts';
+import { inChromium, webgpuCorrectness, type ChromiumFigures } from './chromium.ts';
+import { measure, median, round, type BenchSettings, type Generator, type Row } from './measure.ts';
 import { graphFlops, matmulModel } from './onnx-graph.ts';
-import type { Timing } from './timing.ts';
 
 type OrtModule = typeof Ort;
 
@@ -45,13 +45,12 @@ const width = Number.parseInt(opts.width, 10) || 200;
 const threads = opts.threads ? Number.parseInt(opts.threads, 10) : undefined;
 const log = (s: string): void => console.error(s);
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const round = (v: number, d = 1): number => Math.round(v * 10 ** d) / 10 ** d;
 const load = (): number => round(loadavg()[0]!, 2);
 const now = (): number => performance.now();
 
 const manifestPath = 'models/manifest.json';
 const models: ModelEntry[] = parseManifestText(readFileSync(manifestPath, 'utf8'), 'manifest.json').models;
+const settings: BenchSettings = { runs, width, threads, models, log };
 const bytesOf = (m: ModelEntry): Uint8Array => new Uint8Array(readFileSync(`models/${m.file}`));
 const loads: Record<string, number> = { start: load() };
 
@@ -243,43 +242,6 @@ loads.after_torch = load();
 
 // ------------------------------------------------------------------ 3. per backend: the README table
 
-interface Generator {
-  level(width: number, seed: number): Promise<Timing>;
-  image(kind: 'sprite' | 'tile', seed: number): Promise<Timing>;
-}
-interface Row {
-  backend: string;
-  where: string;
-  level_ms: number;
-  level_windows: number;
-  sprite_ms: number;
-  tile_ms: number;
-}
-
-async function measure(backend: string, where: string, g: Generator): Promise<Row> {
-  // Warm-up: create every session, and let the wasm engine tier up on a full-size level, before
-  // the clock matters (the first level on a fresh page was up to 30% slower than the rest).
-  await g.level(width, 0);
-  await g.image('sprite', 0);
-  await g.image('tile', 0);
-  const levels: Timing[] = [];
-  const sprites: number[] = [];
-  const tiles: number[] = [];
-  for (let i = 1; i <= runs; i++) {
-    levels.push(await g.level(width, i));
-    sprites.push((await g.image('sprite', i)).ms);
-    tiles.push((await g.image('tile', i)).ms);
-    log(`${backend}: ${i}/${runs}, level ${levels.at(-1)!.ms.toFixed(0)} ms`);
-  }
-  return {
-    backend: `${backend} (${levels[0]!.device})`,
-    where,
-    level_ms: round(median(levels.map((l) => l.ms))),
-    level_windows: median(levels.map((l) => l.windows ?? 0)),
-    sprite_ms: round(median(sprites)),
-    tile_ms: round(median(tiles)),
-  };
-}
 
 /** Runtime in Node; `overhead` = 1 - (time in session.run) / wall, on sprites16 and the level. */
 async function nodeBackend(device: 'auto' | 'wasm', name: string, where: string): Promise<{ row: Row; overhead: Record<string, number> }> {
@@ -297,7 +259,7 @@ async function nodeBackend(device: 'auto' | 'wasm', name: string, where: string)
         return { ms: r.ms, device: r.device };
       },
     };
-    const row = await measure(name, where, g);
+    const row = await measure(name, where, g, settings);
     const overhead: Record<string, number> = {};
     for (const [key, job] of [
       ['sprites16', () => runtime.generate({ kind: 'sprite', seed: 9, count: 16 })],
@@ -335,117 +297,18 @@ loads.after_node = load();
 
 // ------------------------------------------------------------------ 4. Chromium: the real worker
 
-interface ChromiumFigures {
-  where: string;
-  cold_start: Awaited<ReturnType<BenchPage['bench']['coldStart']>>;
-  wasm_init_by_build: { default_jsep: number; wasm_only: number };
-  workloads: Record<string, { wall_ms: number; in_worker_ms: number; run_ms: number; calls: number; overhead_fraction: number; gflops: number; windows?: number }>;
-  cache_hit_ms: Record<string, number>;
-  wasm_matmul_gflops: number;
-}
-
-async function inChromium(): Promise<{ row: Row; figures: ChromiumFigures } | undefined> {
-  const { server, origin } = await startServer();
-  const browser = await launchChromium();
-  try {
-    const bench = await openBench(await browser.newPage(), origin, threads ? `?threads=${threads}` : '');
-    const where = await bench.where();
-    const cold_start = await bench.coldStart();
-    log(`chromium cold start: ${JSON.stringify(cold_start)}`);
-    // onnxruntime-web's start per build, fresh workers, alternating (files cached by now): min of 2.
-    const init: Record<string, number[]> = { default: [], wasm: [] };
-    for (let i = 0; i < 2; i++) for (const build of ['default', 'wasm'] as const) {
-      const r = await bench.wasmInit(build);
-      init[build]!.push(r.import_ms + r.init_ms);
-    }
-    const wasm_init_by_build = { default_jsep: round(Math.min(...init.default!)), wasm_only: round(Math.min(...init.wasm!)) };
-    log(`chromium onnxruntime-web start by build: ${JSON.stringify(wasm_init_by_build)}`);
-    const row = await measure('onnxruntime-web', where, {
-      level: (w, seed) => bench.level(w, seed),
-      image: (kind, seed) => bench.image(kind, seed),
-    });
-    const jobs: Record<string, (i: number) => Promise<Measured>> = {
-      sprites16: (i) => bench.image('sprite', 100 + i, 16),
-      tiles16: (i) => bench.image('tile', 100 + i, 16),
-      level200: (i) => bench.level(width, 100 + i),
-      chunk24: (i) => bench.chunk(100 + i),
-    };
-    const modelOf: Record<string, string> = { sprites16: 'sprite', tiles16: 'tile', level200: 'level-smb', chunk24: 'level-smb' };
-    const workloads: ChromiumFigures['workloads'] = {};
-    for (const [key, job] of Object.entries(jobs)) {
-      await job(0);
-      const ms: Measured[] = [];
-      for (let i = 1; i <= runs; i++) ms.push(await job(i));
-      const mid = [...ms].sort((a, b) => a.wall_ms - b.wall_ms)[Math.floor(ms.length / 2)]!;
-      const id = models.find((m) => m.id === modelOf[key])?.id ?? modelOf[key]!;
-      workloads[key] = {
-        wall_ms: round(mid.wall_ms),
-        in_worker_ms: round(mid.ms),
-        run_ms: round(mid.runs.run_ms),
-        calls: mid.runs.calls,
-        overhead_fraction: round(1 - mid.runs.run_ms / mid.wall_ms, 3),
-        gflops: round((flopsPerItem[id]! * mid.runs.items) / (mid.runs.run_ms / 1000) / 1e9),
-        ...(mid.windows ? { windows: mid.windows } : {}),
-      };
-      log(`chromium ${key}: ${JSON.stringify(workloads[key])}`);
-    }
-    const cache_hit_ms = Object.fromEntries(Object.entries(await bench.cacheHits()).filter(([k]) => !k.endsWith('_store')).map(([k, v]) => [k, round(v, 2)]));
-    cache_hit_ms.indexeddb_via_client = round(await bench.clientCacheHit(), 2);
-    const wasm_matmul_gflops = round(await bench.matmulGflops(512));
-    return { row, figures: { where, cold_start, wasm_init_by_build, workloads, cache_hit_ms, wasm_matmul_gflops } };
-  } finally {
-    await browser.close();
-    await server.close();
-  }
-}
-
-/** WebGPU on SwiftShader (a CPU rasteriser): the same requests as on wasm, outputs compared. */
-async function webgpuCorrectness(): Promise<Record<string, unknown>> {
-  const { server, origin } = await startServer();
-  const browser = await launchChromium(WEBGPU);
-  try {
-    const gpu = await openBench(await browser.newPage(), origin, '?device=webgpu');
-    const wasm = await openBench(await browser.newPage(), origin, '?device=wasm');
-    const out: Record<string, unknown> = { label: 'correctness path, not a speed figure: WebGPU on SwiftShader (CPU)' };
-    for (const kind of ['sprite', 'tile'] as const) {
-      if (!models.some((m) => m.kind === kind)) continue;
-      const a = await gpu.pixels(kind, 5, 1, 2);
-      const b = await wasm.pixels(kind, 5, 1, 2);
-      let diff = 0;
-      let differing = 0;
-      let total = 0;
-      a.data.forEach((img, i) => img.forEach((v, j) => {
-        const d = Math.abs(v - b.data[i]![j]!);
-        diff = Math.max(diff, d);
-        if (d) differing++;
-        total++;
-      }));
-      out[kind] = { device: a.device, request: '1 item, 2 steps', rgba_max_diff: diff, bytes_differing: round(differing / total, 4), webgpu_ms: round(a.ms), wasm_ms: round(b.ms) };
-    }
-    if (models.some((m) => m.kind === 'level')) {
-      const a = await gpu.levelCells(5, 2);
-      const b = await wasm.levelCells(5, 2);
-      const same = a.cells.filter((v, i) => v === b.cells[i]).length / a.cells.length;
-      out.level = { device: a.device, request: '32 columns, 2 steps', cells_equal: round(same, 4), webgpu_ms: round(a.ms), wasm_ms: round(b.ms) };
-    }
-    return out;
-  } finally {
-    await browser.close();
-    await server.close();
-  }
-}
 
 let chromium: ChromiumFigures | undefined;
 let webgpu: Record<string, unknown> | { skipped: string };
 if (opts.browser && HAVE_BROWSER) {
-  const c = await inChromium();
+  const c = await inChromium(settings, flopsPerItem);
   if (c) {
     rows.push(c.row);
     chromium = c.figures;
   }
   loads.after_chromium = load();
   try {
-    webgpu = opts.webgpu ? await webgpuCorrectness() : { skipped: '--no-webgpu' };
+    webgpu = opts.webgpu ? await webgpuCorrectness(settings) : { skipped: '--no-webgpu' };
   } catch (e) {
     webgpu = { skipped: `failed: ${(e as Error).message.split('\n')[0]}` };
   }

@@ -10,7 +10,7 @@ from pathlib import Path
 import torch
 import torch.nn as nn
 
-from . import data, nets
+from . import attributes, data, nets
 from .unet import Attention
 
 HERE = Path(__file__).resolve().parent
@@ -22,6 +22,8 @@ DATA_TEXT = {
              "github.com/crawl/crawl, commit 5539bdd7)", True),
     "level": ("VGLC `Super Mario Bros/Processed` and `Super Mario Bros 2 (Japan)/Processed` "
               "(github.com/TheVGLC/TheVGLC, commit 0e86a8f3)", False),
+    "dungeon": ("VGLC `The Legend of Zelda/Processed`, the 18 dungeon maps (github.com/TheVGLC/TheVGLC, "
+                "commit 0e86a8f3)", False),
 }
 PARAM_TEXT = {
     "velocity": "velocity-predicting UNet (the graph returns x0 = x − t·v)",
@@ -80,6 +82,40 @@ def fmt_table(rows):
                      + ["| " + " | ".join(str(c) for c in r) + " |" for r in rows[1:]])
 
 
+def attribute_lines(cfg, entry):
+    """What each attribute means and where the training windows put it (the quantiles in the manifest)."""
+    rows = [["attribute", "raw value (models/attributes.py)", "training windows: min / 25% / median / 75% / max"]]
+    for a in entry["attributes"]:
+        q = a["quantiles"]
+        k = len(q) - 1
+        rows.append([f"`{a['name']}`", attributes.DEFINITIONS.get(a["name"], ""),
+                     " / ".join(f"{q[i]:g}" for i in (0, k // 4, k // 2, 3 * k // 4, k))])
+    return ["", "## Attributes (conditioning)",
+            "A request's `attributes` give each a number in [0, 1], its rank among the training windows "
+            "(the raw value normalised by the training windows' quantiles, stored in the manifest: 0.5 = "
+            "the median window), or `none` / `few` / `some` / `many` (`none` = where a raw 0 ranks, the others "
+            "the middles of the thirds above it). Attributes left out are unknown; guidance's null pass drops "
+            "them all with the class. The same definition is in `src/levels/attributes.ts` (checked equal "
+            "by `tests/levels/attributes.test.ts`).", "", fmt_table(rows)]
+
+
+def sweep_lines(sweep):
+    """The attribute sweep (`eval levels --attributes ...`): requested against measured."""
+    cmd = sweep.pop("command", None)
+    rows = [["attribute", "spearman", "mean error", "mean measured at 0.1 / 0.3 / 0.5 / 0.7 / 0.9", "levels"]]
+    for name, s in sweep["attributes"].items():
+        rows.append([f"`{name}`", s["spearman"], s["mean_error"],
+                     " / ".join(f"{b['measured']:.2f}" for b in s["by_request"]), s["levels"]])
+    pooled = ", ".join(f"{k} {sweep[k]}" for k in ("playable_raw", "playable", "novelty", "kl", "broken_structures"))
+    return ["", "### Attributes: requested against measured",
+            f"Command: `{cmd}`" if cmd else "", "",
+            "Per attribute, level i asks for that attribute alone at 0.1, 0.3, 0.5, 0.7, 0.9 in turn (the "
+            "others free) and the returned level is measured with the training labels' definition and "
+            "quantiles; Spearman's rank correlation between requested and measured and the mean "
+            "|requested − measured| (target: Spearman ≥ 0.8 for every attribute).", "",
+            fmt_table(rows), "", f"All levels of the sweep together: {pooled}."]
+
+
 def write_card(cfg):
     manifest = json.loads((HERE / "manifest.json").read_text())
     entry = next(m for m in manifest["models"] if m["id"] == cfg["id"])
@@ -90,13 +126,13 @@ def write_card(cfg):
     flops = count_flops(denoiser, shape)
     evaluation_path = HERE / "eval" / f"{cfg['id']}.json"
     evaluation = json.loads(evaluation_path.read_text()) if evaluation_path.exists() else None
-    source, is_dcss = DATA_TEXT[cfg["kind"]]
+    source, is_dcss = DATA_TEXT[data.dataset(cfg)]
     n = cfg["net"]
     lines = [
         f"# Model card: `{cfg['id']}` ({cfg['kind']}, v{cfg['version']})", "",
         f"![sample sheet]({cfg['id']}.png)", "",
         "## Data", f"- Source: {source}.", f"- {DCSS_CAVEAT if is_dcss else VGLC_LICENCE}",
-        f"- What was used: `{json.dumps(ckpt.get('data', {}))}`" if ckpt.get("data") else "",
+        f"- What was used: `{json.dumps({k: v for k, v in ckpt.get('data', {}).items() if k != 'attributes'})}`" if ckpt.get("data") else "",
     ]
     if cfg["kind"] == "sprite":
         lines.append("- Only 32×32 files are used: the 32×48 tall monsters and off-size files are skipped "
@@ -113,7 +149,17 @@ def write_card(cfg):
                      f"a sprite-like model with alpha.")
         lines += ["", fmt_table([["class", "DCSS families (patterns)"]] +
                                 [[f"`{c}`", ", ".join(f"`{p}`" for p in pats)] for c, pats in data.TILE_CLASSES.items()])]
-    if cfg["kind"] == "level":
+    if data.dataset(cfg) == "dungeon":
+        lines.append(f"- Why Zelda: the only top-down game with room-structured dungeons in the VGLC copy here "
+                     f"(Lode Runner is side-view); its rooms have doors at fixed mid-wall places, so rooms "
+                     f"generated one by one can be joined into a dungeon whose doors line up. Each map is cut "
+                     f"on its 16×11 grid and every room transposed to the NES screen's {data.ROOM_ROWS} rows × "
+                     f"{data.ROOM_COLS} columns; blocks that are all void (holes in the map) and the walled "
+                     f"stubs with a void interior are dropped. Augmentation: horizontal and vertical flips "
+                     f"(valid for top-down rooms: doors stay mid-wall). Caveat: Zelda reuses room templates, so "
+                     f"the rooms have few distinct interiors (see `unique_rooms` above and the eval's "
+                     f"interior novelty).")
+    if data.dataset(cfg) == "level":
         lines.append("- Each level keeps its bottom 14 rows (a few SMB2 maps are 15–16 rows of which the "
                      "top is sky; 12–13-row maps get sky on top). Training windows: every 32-column "
                      "window, stride 1.")
@@ -122,11 +168,13 @@ def write_card(cfg):
     if entry.get("tiles"):
         lines += ["", fmt_table([["channel", "char", "name", "solid"]] +
                                 [[i, f"`{t['char']}`", t["name"], t["solid"]] for i, t in enumerate(entry["tiles"])])]
+    if entry.get("attributes"):
+        lines += attribute_lines(cfg, entry)
     lines += [
         "", "## Model",
         f"- Rectified flow (alpha = 1 − t, sigma = t), " + PARAM_TEXT[cfg.get("param", "velocity")].format(
             colours=cfg.get("palette"))
-        + f"; contract in docs/MODEL-CONTRACT.md. Inputs `x, t, label, mask, known`; tensor {list(shape)}.",
+        + f"; contract in docs/MODEL-CONTRACT.md. Inputs `{', '.join(entry['denoiser']['inputs'])}`; tensor {list(shape)}.",
         f"- UNet: base {n['base']} channels, multipliers {n['mults']}, {n['blocks']} ResBlock(s) per level, "
         f"attention at {['yes' if a else 'no' for a in n['attn']]}, space-to-depth {n['patch']}×{n['patch']}, "
         f"{'circular' if n['circular'] else 'zero'} padding.",
@@ -135,7 +183,10 @@ def write_card(cfg):
         f"- File: `{entry['file']}`, {entry['bytes']:,} bytes (fp16 weights, fp32 compute), sha256 `{entry['sha256']}`.",
         "", "## Training",
         f"- {ckpt['step']:,} steps, batch {cfg['batch']}, AdamW lr {cfg['lr']} (warm-up, cosine), EMA {cfg['ema']}, "
-        f"label dropout {cfg['label_dropout']}; {ckpt['seconds'] / 60:.0f} minutes of wall time in all.",
+        f"label dropout {cfg['label_dropout']}"
+        + (f", attribute dropout {cfg['attribute_dropout']} each and {cfg['attribute_dropout_all']} all at once "
+           f"(and all wherever the class is dropped)" if cfg.get("attributes") else "")
+        + f"; {ckpt['seconds'] / 60:.0f} minutes of wall time in all.",
         f"- Machine(s): {', '.join(ckpt.get('machines', []))}.",
         f"- Re-run: `python3 -m models.train --config models/configs/{cfg['id']}.json --data ../shared/data --resume`.",
         "", "## Quality (measured on what the TypeScript pipeline generates)",
@@ -144,6 +195,9 @@ def write_card(cfg):
         cmd = evaluation.pop("command", None)
         lines += [f"Command: `{cmd}`" if cmd else "", "",
                   fmt_table([["figure", "value"]] + [[k, json.dumps(v)] for k, v in evaluation.items()])]
+        sweep_path = HERE / "eval" / f"{cfg['id']}.attributes.json"
+        if sweep_path.exists():
+            lines += sweep_lines(json.loads(sweep_path.read_text()))
         notes = HERE / "eval" / f"{cfg['id']}.notes.md"
         if notes.exists():
             lines += ["", notes.read_text().strip()]

@@ -1,4 +1,5 @@
-"""Training data from ../shared/data (see its README): DCSS tiles and VGLC Mario levels.
+"""Training data from ../shared/data (see its README): DCSS tiles, VGLC Mario levels and VGLC
+Zelda dungeon rooms.
 
 Every loader returns (x, labels, info): x float32 [N, C, H, W] in [-1, 1] as the model contract
 (docs/MODEL-CONTRACT.md) encodes it, labels int64 [N], info a dict for the model card.
@@ -85,6 +86,27 @@ LEVEL_GAMES = {
     "smb2-japan": "vglc/Super Mario Bros 2 (Japan)/Processed",
 }
 LEVEL_ROWS = 14
+
+# Top-down dungeon rooms (VGLC `The Legend of Zelda`, legend from its README.txt; channel order).
+# "passable" is what the top-down reachability checker walks on (src/levels/dungeon/legend.ts
+# mirrors it): O ("element + floor") is walkable, as rooms whose only way to a door crosses O show.
+ZELDA_LEGEND = [
+    ("F", "floor", ["passable", "floor"]),
+    ("B", "block", ["solid", "block"]),
+    ("M", "monster", ["passable", "enemy", "monster"]),
+    ("P", "element", ["solid", "element", "hazard"]),
+    ("O", "element and floor", ["passable", "element", "floor"]),
+    ("I", "element and block", ["solid", "element", "block"]),
+    ("D", "door", ["passable", "door"]),
+    ("S", "stair", ["passable", "stair"]),
+    ("W", "wall", ["solid", "wall"]),
+    ("-", "void", ["solid", "void"]),
+]
+DUNGEON_GAMES = {"zelda": "vglc/The Legend of Zelda/Processed"}
+# VGLC stores each room as 16 lines of 11 characters (the NES screen turned on its side); rooms are
+# transposed back to the screen's 11 rows x 16 columns, the shape the runtime works in.
+ROOM_FILE_ROWS, ROOM_FILE_COLS = 16, 11
+ROOM_ROWS, ROOM_COLS = ROOM_FILE_COLS, ROOM_FILE_ROWS
 
 
 def _pngs(root: Path, folders):
@@ -226,16 +248,65 @@ def load_levels(root: Path, window: int):
     return x, torch.tensor(labels), {"levels": counts, "windows": len(xs)}
 
 
+def cut_rooms(lines: list) -> list:
+    """The rooms of one VGLC Zelda map as (grid row, grid column, ROOM_ROWS strings), transposed to
+    screen orientation. Blocks with any void are dropped: all-void ones are holes in the map's
+    grid, and the few walled rooms with a void interior (42) are transcription stubs, not rooms."""
+    rooms = []
+    for r in range(len(lines) // ROOM_FILE_ROWS):
+        for c in range(min(len(l) for l in lines) // ROOM_FILE_COLS):
+            block = [l[c * ROOM_FILE_COLS:(c + 1) * ROOM_FILE_COLS]
+                     for l in lines[r * ROOM_FILE_ROWS:(r + 1) * ROOM_FILE_ROWS]]
+            if all(ch != "-" for row in block for ch in row):
+                rooms.append((r, c, ["".join(col) for col in zip(*block)]))
+    return rooms
+
+
+def room_to_ids(rows: list) -> np.ndarray:
+    index = {c: i for i, (c, _, _) in enumerate(ZELDA_LEGEND)}
+    return np.array([[index[c] for c in row] for row in rows], dtype=np.int64)
+
+
+def load_room_grids(root: Path):
+    """Every non-void room as (game label, [ROOM_ROWS, ROOM_COLS] tile ids, "file@row,col")."""
+    out = []
+    for label, folder in enumerate(DUNGEON_GAMES.values()):
+        for path in sorted((root / folder).glob("*.txt")):
+            lines = [l for l in path.read_text().splitlines() if l.strip()]
+            for r, c, rows in cut_rooms(lines):
+                out.append((label, room_to_ids(rows), f"{path.name}@{r},{c}"))
+    return out
+
+
+def load_rooms(root: Path):
+    """Every room once, one-hot in [-1, 1]. Valid augmentations for top-down rooms: horizontal
+    and vertical flips (a mirrored room is still a room, doors stay mid-wall); config
+    augment.hflip / augment.vflip. Transposes are not: they change the 11x16 shape."""
+    grids = load_room_grids(root)
+    x = np.stack([np.eye(len(ZELDA_LEGEND), dtype=np.float32)[g].transpose(2, 0, 1) * 2 - 1 for _, g, _ in grids])
+    unique = len({g.tobytes() for _, g, _ in grids})
+    maps = len({name.split("@")[0] for _, _, name in grids})
+    return (torch.from_numpy(x), torch.tensor([label for label, _, _ in grids]),
+            {"maps": maps, "rooms": len(grids), "unique_rooms": unique})
+
+
+def dataset(cfg) -> str:
+    """The data a config trains on: its kind, or its genre for kinds with several ("dungeon")."""
+    return cfg.get("genre", cfg["kind"]) if cfg.get("genre") not in (None, "platformer") else cfg["kind"]
+
+
 def load(kind: str, root: Path, window: int = 32):
+    if kind == "dungeon":
+        return load_rooms(root)
     if kind == "sprite":
         return load_sprites(root)
     if kind == "tile":
         return load_tiles(root)
     if kind == "level":
         return load_levels(root, window)
-    raise ValueError(f"unknown kind {kind!r}: expected sprite, tile or level")
+    raise ValueError(f"unknown kind {kind!r}: expected sprite, tile, level or dungeon")
 
 
 def class_names(kind: str):
     return {"sprite": list(SPRITE_CLASSES), "tile": list(TILE_CLASSES),
-            "level": list(LEVEL_GAMES)}[kind]
+            "level": list(LEVEL_GAMES), "dungeon": list(DUNGEON_GAMES)}[kind]

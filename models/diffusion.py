@@ -112,8 +112,8 @@ class Denoiser(nn.Module):
     def has_palette(self) -> bool:
         return hasattr(self, "palette")
 
-    def forward(self, x, t, label, mask, known):
-        out = self.net(torch.cat([x, mask, known * mask], dim=1), t, label)
+    def forward(self, x, t, label, mask, known, attributes=None):
+        out = self.net(torch.cat([x, mask, known * mask], dim=1), t, label, attributes)
         return self.parameterisation.to_x0(self, out, x, t)
 
 
@@ -122,14 +122,14 @@ def sample_t(n: int, generator=None):
     return torch.sigmoid(torch.randn(n, generator=generator))
 
 
-def flow_loss(denoiser: Denoiser, x0, label, mask):
+def flow_loss(denoiser: Denoiser, x0, label, mask, attributes=None):
     """The parameterisation's loss, counted only where values are unknown: the known region is
     given, learning to copy it would waste capacity."""
     t = sample_t(x0.shape[0]).clamp(1e-4, 1.0)
     eps = torch.randn_like(x0)
     tb = t.view(-1, 1, 1, 1)
     xt = alpha(tb) * x0 + sigma(tb) * eps
-    out = denoiser.net(torch.cat([xt, mask, x0 * mask], dim=1), t, label)
+    out = denoiser.net(torch.cat([xt, mask, x0 * mask], dim=1), t, label, attributes)
     return denoiser.parameterisation.loss(denoiser, out, x0, eps, 1.0 - mask[:, 0])
 
 
@@ -142,12 +142,26 @@ def palette_index(x, palette):
 
 def random_masks(kind: str, n: int, h: int, w: int, generator=None):
     """Context masks (1 = known) so one network can sample, inpaint and outpaint. Levels mostly
-    see a known left part (outpainting continues a level to the right)."""
+    see a known left part (outpainting continues a level to the right); dungeon rooms often see a
+    known two-cell wall ring (the assembler pins the walls and the doors its neighbours need)."""
     masks = torch.zeros(n, 1, h, w)
     r = torch.rand(n, generator=generator)
     for i in range(n):
         u = r[i].item()
-        if kind == "level":
+        if kind == "dungeon":
+            if u < 0.4:
+                continue  # unconditional
+            if u < 0.65:  # the wall ring given, the interior to fill
+                masks[i] = 1
+                masks[i, :, 2:h - 2, 2:w - 2] = 0
+            elif u < 0.8:  # a rectangle to redo
+                masks[i] = 1
+                masks[i, :, _span(h, generator), _span(w, generator)] = 0
+            elif u < 0.9:  # scattered pinned cells
+                masks[i] = (torch.rand(1, h, w, generator=generator) < 0.1).float()
+            else:  # keep a rectangle, redo the rest
+                masks[i, :, _span(h, generator), _span(w, generator)] = 1
+        elif kind == "level":
             if u < 0.2:
                 continue  # unconditional
             if u < 0.65:  # left context of 4..w-4 columns
@@ -183,13 +197,16 @@ def _span(size, generator):
 # ---------------------------------------------------------------- reference samplers
 # They mirror src/core/samplers.ts line for line; parity fixtures come from them.
 
-def guided(denoiser, label, null_label, guidance, mask, known):
+def guided(denoiser, label, null_label, guidance, mask, known, attributes=None):
+    """Guidance over the class and the attributes together: the null pass has neither (every
+    attribute unknown, -1)."""
     def d(x, t):
         tt = torch.full((x.shape[0],), float(t))
-        cond = denoiser(x, tt, label, mask, known)
+        cond = denoiser(x, tt, label, mask, known, attributes)
         if guidance == 1.0:
             return cond
-        null = denoiser(x, tt, torch.full_like(label, null_label), mask, known)
+        unknown = None if attributes is None else torch.full_like(attributes, -1.0)
+        null = denoiser(x, tt, torch.full_like(label, null_label), mask, known, unknown)
         return null + guidance * (cond - null)
     return d
 

@@ -25,12 +25,20 @@ ROOT = HERE.parent
 INPUTS = ["x", "t", "label", "mask", "known"]
 
 
+def inputs(denoiser) -> list:
+    """The graph's inputs: the contract's five, and `attributes` [B, A] for a model that takes them."""
+    return INPUTS + (["attributes"] if denoiser.net.attributes else [])
+
+
 def export_onnx(denoiser, shape, path: Path):
     c, h, w = shape
     x = torch.randn(2, c, h, w)
     args = (x, torch.rand(2), torch.zeros(2, dtype=torch.long), torch.zeros(2, 1, h, w), x)
-    torch.onnx.export(denoiser.eval(), args, str(path), input_names=INPUTS, output_names=["x0"],
-                      dynamic_axes={k: {0: "batch"} for k in INPUTS + ["x0"]}, opset_version=17)
+    if denoiser.net.attributes:
+        args += (torch.rand(2, denoiser.net.attributes),)
+    names = inputs(denoiser)
+    torch.onnx.export(denoiser.eval(), args, str(path), input_names=names, output_names=["x0"],
+                      dynamic_axes={k: {0: "batch"} for k in names + ["x0"]}, opset_version=17)
     model = onnx.load(str(path))
     store_weights_fp16(model.graph)
     onnx.checker.check_model(model)
@@ -61,9 +69,13 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def manifest_entry(cfg, file: Path, state=None, denoiser=None):
+def manifest_entry(cfg, file: Path, state=None, denoiser=None, attributes=None):
+    """The model's manifest entry; `attributes` (level models with them) is the list of
+    {name, quantiles} the runtime normalises requests with (train.prepare_data stores it in the
+    checkpoint)."""
     c, h, w = nets.layout(cfg)
-    names = data.class_names(cfg["kind"])
+    names = data.class_names(data.dataset(cfg))
+    legend = data.ZELDA_LEGEND if data.dataset(cfg) == "dungeon" else data.SMB_LEGEND
     entry = {
         "id": cfg["id"], "kind": cfg["kind"], "version": cfg["version"],
         "file": file.name, "bytes": file.stat().st_size, "sha256": sha256(file),
@@ -71,8 +83,8 @@ def manifest_entry(cfg, file: Path, state=None, denoiser=None):
         "classes": names, "nullClass": len(names),
         "defaultClass": cfg["runtime"].get("class"),
         "tiles": [{"char": ch, "name": n, "solid": "solid" in tags, "tags": tags}
-                  for ch, n, tags in data.SMB_LEGEND] if cfg["kind"] == "level" else None,
-        "denoiser": {"output": "x0", "schedule": "rectified-flow", "inputs": INPUTS},
+                  for ch, n, tags in legend] if cfg["kind"] == "level" else None,
+        "denoiser": {"output": "x0", "schedule": "rectified-flow", "inputs": INPUTS + (["attributes"] if cfg.get("attributes") else [])},
         "steps": {"default": cfg["runtime"]["steps"], "min": 1, "max": 1000},
         "guidance": {"default": cfg["runtime"]["guidance"], "min": 0, "max": 20},
         "seamless": bool(cfg["net"]["circular"]),
@@ -80,6 +92,12 @@ def manifest_entry(cfg, file: Path, state=None, denoiser=None):
     }
     if denoiser is not None and denoiser.has_palette:  # RGBA8, so the runtime can snap decoded images to it
         entry["palette"] = palette_bytes(denoiser).tolist()
+    if cfg.get("genre"):  # absent = platformer, so older manifests keep their meaning
+        entry["genre"] = cfg["genre"]
+    if cfg.get("attributes"):
+        if attributes is None:
+            raise ValueError(f"{cfg['id']} takes attributes: give their quantiles")
+        entry["attributes"] = attributes
     if "context" in cfg["runtime"]:
         entry["context"] = cfg["runtime"]["context"]
     if state:
@@ -102,6 +120,9 @@ LEVEL_COLOURS = {"-": (107, 140, 255), "X": (136, 70, 30), "S": (200, 76, 12), "
                  "Q": (160, 120, 80), "E": (220, 30, 30), "<": (0, 168, 0), ">": (0, 168, 0),
                  "[": (0, 120, 0), "]": (0, 120, 0), "o": (255, 230, 0), "B": (40, 40, 40),
                  "b": (90, 90, 90)}
+DUNGEON_COLOURS = {"F": (200, 180, 140), "B": (110, 80, 60), "M": (220, 30, 30), "P": (40, 90, 200),
+                   "O": (120, 160, 210), "I": (60, 60, 140), "D": (250, 200, 40), "S": (30, 200, 90),
+                   "W": (70, 70, 80), "-": (0, 0, 0)}
 
 
 def palette_bytes(denoiser) -> np.ndarray:
@@ -121,11 +142,13 @@ def snap(im, palette):
 
 
 def to_rgba(kind, x, palette=None):
-    """[N, C, H, W] in [-1, 1] -> list of uint8 HxWx4 images (the decoding the runtime does)."""
-    if kind == "level":
-        chars = [c for c, _, _ in data.SMB_LEGEND]
+    """[N, C, H, W] in [-1, 1] -> list of uint8 HxWx4 images (the decoding the runtime does);
+    `kind` is a data set name (data.dataset)."""
+    if kind in ("level", "dungeon"):
+        legend, colours = (data.ZELDA_LEGEND, DUNGEON_COLOURS) if kind == "dungeon" else (data.SMB_LEGEND, LEVEL_COLOURS)
+        chars = [c for c, _, _ in legend]
         ids = x.argmax(1).numpy()
-        return [np.array([[LEVEL_COLOURS[chars[i]] + (255,) for i in row] for row in g], np.uint8)
+        return [np.array([[colours[chars[i]] + (255,) for i in row] for row in g], np.uint8)
                 .repeat(4, 0).repeat(4, 1) for g in ids]
     v = ((x.clamp(-1, 1) + 1) * 127.5).round().byte().permute(0, 2, 3, 1).numpy()
     if kind == "tile":
@@ -139,16 +162,16 @@ def to_rgba(kind, x, palette=None):
 def sample_sheet(cfg, denoiser, path: Path, per_class=8, seed=0):
     from PIL import Image
     c, h, w = nets.layout(cfg)
-    names = data.class_names(cfg["kind"])
+    names = data.class_names(data.dataset(cfg))
     rows = []
     g = torch.Generator().manual_seed(seed)
     palette = palette_bytes(denoiser) if denoiser.has_palette else None
     for label in range(len(names)):
-        n = per_class if cfg["kind"] != "level" else 4
+        n = per_class if cfg["kind"] != "level" else 4 if data.dataset(cfg) == "level" else 16
         noise = torch.randn(n, c, h, w, generator=g)
         d = guided(denoiser, torch.full((n,), label), len(names), float(cfg["runtime"]["guidance"]),
                    torch.zeros(n, 1, h, w), torch.zeros(n, c, h, w))
-        rows.append(to_rgba(cfg["kind"], sample_dpmpp_2m(d, noise, cfg["runtime"]["steps"]), palette))
+        rows.append(to_rgba(data.dataset(cfg), sample_dpmpp_2m(d, noise, cfg["runtime"]["steps"]), palette))
     cols = max(len(r) for r in rows)
     ih, iw = rows[0][0].shape[:2]
     pad = 2
@@ -185,24 +208,32 @@ def random_fixture_model(cfg):
     return denoiser
 
 
-def write_fixture(cfg, denoiser, out: Path):
-    """tiny.onnx + manifest.json + parity.json (docs/MODEL-CONTRACT.md) for the TS parity tests."""
+def write_fixture(cfg, denoiser, out: Path, attributes=None):
+    """tiny.onnx + manifest.json + parity.json (docs/MODEL-CONTRACT.md) for the TS parity tests.
+    A model with attributes gets cases that give them (some unknown, -1) and cases that leave
+    them out (the runtime's default: all unknown)."""
     round_to_fp16(denoiser)
     out.mkdir(parents=True, exist_ok=True)
     model_path = out / "tiny.onnx"
     export_onnx(denoiser, nets.layout(cfg), model_path)
-    entry = manifest_entry(cfg, model_path, denoiser=denoiser)
+    entry = manifest_entry(cfg, model_path, denoiser=denoiser, attributes=attributes)
     entry.update({"card": None, "sheet": None})
     (out / "manifest.json").write_text(json.dumps({"schemaVersion": 1, "models": [entry]}, indent=2) + "\n")
 
     c, h, w = nets.layout(cfg)
-    null = len(data.class_names(cfg["kind"]))
+    null = len(data.class_names(data.dataset(cfg)))
     g = torch.Generator().manual_seed(7)
     cases = []
 
-    def case(name, sampler, steps, guidance, labels, eta=0.0, inpaint=False):
+    n_attr = denoiser.net.attributes
+
+    def case(name, sampler, steps, guidance, labels, eta=0.0, inpaint=False, attrs=False):
         b = len(labels)
         label = torch.tensor(labels)
+        a = None
+        if attrs and n_attr:
+            a = torch.rand(b, n_attr, generator=g)
+            a[torch.rand(b, n_attr, generator=g) < 0.3] = -1.0
         noise = torch.randn(b, c, h, w, generator=g)
         mask = known = step_noise = None
         if inpaint:
@@ -213,7 +244,7 @@ def write_fixture(cfg, denoiser, out: Path):
         if eta > 0:
             step_noise = [torch.randn(b, c, h, w, generator=g) for _ in range(steps)]
         d = guided(denoiser, label, null, guidance, mask if mask is not None else torch.zeros(b, 1, h, w),
-                   known if known is not None else torch.zeros(b, c, h, w))
+                   known if known is not None else torch.zeros(b, c, h, w), a)
         if sampler == "ddim":
             x = sample_ddim(d, noise, steps, eta, step_noise, mask, known)
         else:
@@ -224,6 +255,7 @@ def write_fixture(cfg, denoiser, out: Path):
                       "known": flat(known) if known is not None else None,
                       "noise": flat(noise),
                       "stepNoise": [flat(z) for z in step_noise] if step_noise else None,
+                      "attributes": flat(a) if a is not None else None,
                       "expected": flat(x)})
 
     last = null - 1
@@ -233,18 +265,27 @@ def write_fixture(cfg, denoiser, out: Path):
     case("dpmpp2m-guided-batch", "dpmpp2m", 5, 3.0, [0, last])
     case("dpmpp2m-inpaint", "dpmpp2m", 4, 1.0, [min(2, last)], inpaint=True)
     case("ddim-inpaint-guided", "ddim", 3, 2.0, [min(1, last)], inpaint=True)
+    if n_attr:
+        case("ddim-attributes-guided", "ddim", 3, 3.0, [0, last], attrs=True)
+        case("dpmpp2m-attributes-inpaint", "dpmpp2m", 4, 2.0, [min(1, last)], inpaint=True, attrs=True)
     (out / "parity.json").write_text(json.dumps({"shape": [None, c, h, w], "nullClass": null, "cases": cases}))
     print(f"wrote fixture to {out}")
 
 
-def export_model(cfg, sheet: bool):
+def export_model(cfg, sheet: bool, folder: Path = HERE / "checkpoints", out: Path = HERE):
+    """<out>/<id>.onnx and its entry in <out>/manifest.json (a candidate can go to another folder
+    first, to be evaluated before it replaces the shipped model)."""
     denoiser = nets.build(cfg).eval()
-    ckpt = load_checkpoint(cfg, denoiser)
-    path = HERE / f"{cfg['id']}.onnx"
+    ckpt = load_checkpoint(cfg, denoiser, folder)
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"{cfg['id']}.onnx"
     export_onnx(denoiser, nets.layout(cfg), path)
-    write_manifest(HERE / "manifest.json", manifest_entry(cfg, path, ckpt, denoiser))
+    entry = manifest_entry(cfg, path, ckpt, denoiser, ckpt.get("data", {}).get("attributes"))
+    if out != HERE:
+        entry.update({"card": None, "sheet": None})
+    write_manifest(out / "manifest.json", entry)
     if sheet:
-        sample_sheet(cfg, denoiser, HERE / f"{cfg['id']}.png")
+        sample_sheet(cfg, denoiser, out / f"{cfg['id']}.png")
     print(f"exported {path} ({path.stat().st_size / 1e6:.2f} MB) from step {ckpt['step']}")
 
 
@@ -254,12 +295,14 @@ def main():
     p.add_argument("--fixture", action="store_true", help="write tests/fixtures/tiny/")
     p.add_argument("--out", default=str(ROOT / "tests" / "fixtures" / "tiny"))
     p.add_argument("--no-sheet", action="store_true")
+    p.add_argument("--checkpoints", default=str(HERE / "checkpoints"), help="folder of <id>.pt (default models/checkpoints)")
+    p.add_argument("--to", default=str(HERE), help="folder for <id>.onnx and manifest.json (default models/)")
     args = p.parse_args()
     if args.fixture:
         cfg = json.loads((HERE / "configs" / "tiny.json").read_text())
         write_fixture(cfg, random_fixture_model(cfg), Path(args.out))
     elif args.config:
-        export_model(json.loads(Path(args.config).read_text()), not args.no_sheet)
+        export_model(json.loads(Path(args.config).read_text()), not args.no_sheet, Path(args.checkpoints), Path(args.to))
     else:
         p.error("give --config or --fixture")
 

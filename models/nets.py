@@ -9,6 +9,8 @@ SIZES = {"sprite": (4, 32, 32), "tile": (3, 32, 32)}
 def layout(cfg):
     if "layout" in cfg:  # fixtures use smaller tensors than the real models
         return tuple(cfg["layout"])
+    if data.dataset(cfg) == "dungeon":
+        return len(data.ZELDA_LEGEND), data.ROOM_ROWS, data.ROOM_COLS
     if cfg["kind"] == "level":
         return len(data.SMB_LEGEND), data.LEVEL_ROWS, cfg["window"]
     return SIZES[cfg["kind"]]
@@ -21,6 +23,6 @@ def build(cfg) -> Denoiser:
     out = PARAMS[param].out_channels(c, cfg)
     net = UNet(in_ch=2 * c + 1, out_ch=out, base=n["base"], mults=tuple(n["mults"]),
                blocks=n["blocks"], attn=tuple(n["attn"]), patch=n["patch"],
-               circular=n["circular"], num_classes=len(data.class_names(cfg["kind"])),
-               dropout=n.get("dropout", 0.0))
+               circular=n["circular"], num_classes=len(data.class_names(data.dataset(cfg))),
+               dropout=n.get("dropout", 0.0), attributes=len(cfg.get("attributes", [])))
     return Denoiser(net, param, c)

@@ -1,5 +1,5 @@
-"""Pipeline smoke test for CI: train a tiny level model for a few steps on the real data, export
-it, and write a parity fixture the TypeScript tests replay (SMOKE_FIXTURE=<out> npm test); then
+"""Pipeline smoke test for CI: train a tiny level model (with attribute conditioning) for a few
+steps on the real data, export it, and write a parity fixture the TypeScript tests replay (SMOKE_FIXTURE=<out> npm test); then
 train a tiny sprite and a tiny tile model the same way, so the palette recipe (k-means palette,
 snapped data, cross-entropy, colour lookup in the graph) is exercised for RGBA and RGB. The tile
 model also gets a parity fixture (<out>/tile/parity): it is the circular-padded net, whose ONNX
@@ -31,7 +31,8 @@ def main():
     ckpt = load_checkpoint(cfg, denoiser, out)
     assert ckpt["step"] == args.steps, f"trained {ckpt['step']} steps, expected {args.steps}"
     assert all(torch.isfinite(p).all() for p in denoiser.parameters()), "non-finite weights"
-    write_fixture(cfg, denoiser, out)
+    assert [a["name"] for a in ckpt["data"]["attributes"]] == cfg["attributes"], "attribute quantiles missing"
+    write_fixture(cfg, denoiser, out, ckpt["data"]["attributes"])
     smoke_palette(Path(args.data), out / "sprite", "tiny-sprite")
     smoke_palette(Path(args.data), out / "tile", "tiny-tile")
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import torch
 
-from . import data, nets
+from . import attributes, data, nets
 from .diffusion import flow_loss, random_masks
 
 HERE = Path(__file__).resolve().parent
@@ -57,6 +57,8 @@ def save_checkpoint(cfg, ema, state, folder: Path = HERE / "checkpoints"):
 
 
 def lr_at(cfg, step):
+    """Warm-up, then cosine decay to 10% at cfg["steps"]; `step` counts from the run's start (a
+    warm start begins a new schedule: see resume_state)."""
     warm = 200
     if step < warm:
         return cfg["lr"] * (step + 1) / warm
@@ -65,9 +67,10 @@ def lr_at(cfg, step):
 
 
 def augment(cfg, x, labels, roll_ids):
-    if cfg["augment"].get("hflip"):
-        flip = torch.rand(x.shape[0]) < 0.5
-        x[flip] = x[flip].flip(-1)
+    for key, dim in (("hflip", -1), ("vflip", -2)):
+        if cfg["augment"].get(key):
+            flip = torch.rand(x.shape[0]) < 0.5
+            x[flip] = x[flip].flip(dim)
     if len(roll_ids):
         # Toroidal shifts of tiles that repeat seamlessly teach the net that no edge is special.
         for i in torch.nonzero(torch.isin(labels, roll_ids)).flatten().tolist():
@@ -79,30 +82,38 @@ def augment(cfg, x, labels, roll_ids):
 def prepare_data(cfg, root: Path, model):
     """The training set as the parameterisation wants it, with per-item sampling weights (class
     probability ~ sqrt(count), so rare classes are seen more) and the classes that may roll."""
-    x, labels, info = data.load(cfg["kind"], root, cfg.get("window", 32))
-    names = data.class_names(cfg["kind"])
+    x, labels, info = data.load(data.dataset(cfg), root, cfg.get("window", 32))
+    names = data.class_names(data.dataset(cfg))
     counts = torch.bincount(labels, minlength=len(names)).float()
     roll_ids = torch.tensor([names.index(c) for c in cfg["augment"].get("roll_classes", [])], dtype=torch.long)
+    attrs = None
+    if cfg.get("attributes"):  # levels: the attribute labels of every window, normalised by their quantiles
+        attrs, qs = attributes.window_labels(x.argmax(1).numpy(), cfg["attributes"])
+        attrs = torch.from_numpy(attrs)
+        info = {**info, "attributes": attributes.manifest_entry(cfg["attributes"], qs)}
     x = model.parameterisation.prepare(model, x, cfg)
-    return x, labels, counts[labels] ** -0.5, roll_ids, info
+    return x, labels, counts[labels] ** -0.5, roll_ids, info, attrs
 
 
 def resume_state(cfg, model, folder: Path, reset_ema: bool) -> dict:
     """Counters of the checkpoint in `folder` (weights loaded into `model`), or fresh ones. A
-    checkpoint of another parameterisation is a warm start: every weight whose shape fits."""
-    state = {"step": 0, "seconds": 0.0, "machines": [], "ema_from": 0}
+    checkpoint of another parameterisation, or one without some of this net's layers (e.g. the
+    attribute MLP), is a warm start: every weight whose shape fits, and a new lr schedule."""
+    state = {"step": 0, "seconds": 0.0, "machines": [], "ema_from": 0, "schedule_from": 0}
     if not checkpoint_path(cfg, folder).exists():
         return state
     ckpt = torch.load(checkpoint_path(cfg, folder), map_location="cpu")
-    state.update({k: ckpt[k] for k in ("step", "seconds", "machines", "ema_from") if k in ckpt})
-    if ckpt.get("config", {}).get("param", "velocity") == cfg.get("param", "velocity"):
+    state.update({k: ckpt[k] for k in ("step", "seconds", "machines", "ema_from", "schedule_from") if k in ckpt})
+    same_param = ckpt.get("config", {}).get("param", "velocity") == cfg.get("param", "velocity")
+    if same_param and set(ckpt["ema"]) == set(model.state_dict()):
         model.load_state_dict({k: v.float() for k, v in ckpt["ema"].items()})
         print(f"resumed {cfg['id']} at step {state['step']}", flush=True)
     else:
         fresh = warm_start(model, ckpt["ema"])
-        print(f"warm start of {cfg['id']} from step {state['step']} of another param; "
-              f"fresh: {', '.join(fresh)}", flush=True)
+        print(f"warm start of {cfg['id']} from step {state['step']} of "
+              f"{'another net' if same_param else 'another param'}; fresh: {', '.join(fresh)}", flush=True)
         reset_ema = True
+        state["schedule_from"] = state["step"]
     # After a warm start the old weights mean something else: an EMA still averaging in
     # thousands of old steps would be garbage for a long while, so it warms up anew.
     if reset_ema:
@@ -111,19 +122,31 @@ def resume_state(cfg, model, folder: Path, reset_ema: bool) -> dict:
     return state
 
 
+def drop_attributes(cfg, a, null):
+    """Attribute dropout (unknown = -1): each attribute alone with p = attribute_dropout, so a
+    request may name any subset; all of them with p = attribute_dropout_all and wherever the class
+    was dropped, so the null pass of guidance (no class, no attributes) is trained."""
+    n, k = a.shape
+    drop = torch.rand(n, k) < cfg.get("attribute_dropout", 0.5)
+    drop |= ((torch.rand(n) < cfg.get("attribute_dropout_all", 0.15)) | null)[:, None]
+    a[drop] = -1.0
+    return a
+
+
 def train_step(cfg, model, ema, opt, batch, state, device) -> float:
     """One optimiser step on a sampled, augmented, label-dropped, masked batch; EMA update."""
-    x, labels, weights, roll_ids, null = batch
+    x, labels, weights, roll_ids, null, attrs = batch
     n = cfg["batch"] * (4 if device == "cuda" else 1)
     idx = torch.multinomial(weights, n, replacement=True)
     lb = labels[idx].clone()
     xb = augment(cfg, x[idx].clone(), lb, roll_ids)
     lb[torch.rand(n) < cfg["label_dropout"]] = null
+    ab = None if attrs is None else drop_attributes(cfg, attrs[idx].clone(), lb == null)
     _, h, w = nets.layout(cfg)
-    mask = random_masks(cfg["kind"], n, h, w)
+    mask = random_masks(data.dataset(cfg), n, h, w)
     for g in opt.param_groups:
-        g["lr"] = lr_at(cfg, state["step"])
-    loss = flow_loss(model, xb.to(device), lb.to(device), mask.to(device))
+        g["lr"] = lr_at(cfg, state["step"] - state["schedule_from"])
+    loss = flow_loss(model, xb.to(device), lb.to(device), mask.to(device), None if ab is None else ab.to(device))
     opt.zero_grad(set_to_none=True)
     loss.backward()
     torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -142,9 +165,9 @@ def train(cfg, root: Path, minutes: float, resume: bool, device: str, max_steps:
     torch.manual_seed(int(time.time()) if resume else 0)
     model = nets.build(cfg).to(device)
     state = resume_state(cfg, model, folder, reset_ema) if resume else \
-        {"step": 0, "seconds": 0.0, "machines": [], "ema_from": 0}
-    x, labels, weights, roll_ids, state["data"] = prepare_data(cfg, root, model)
-    batch = (x, labels, weights, roll_ids, len(data.class_names(cfg["kind"])))
+        {"step": 0, "seconds": 0.0, "machines": [], "ema_from": 0, "schedule_from": 0}
+    x, labels, weights, roll_ids, state["data"], attrs = prepare_data(cfg, root, model)
+    batch = (x, labels, weights, roll_ids, len(data.class_names(data.dataset(cfg))), attrs)
     ema = copy.deepcopy(model).eval()
     opt = torch.optim.AdamW(model.parameters(), lr=cfg["lr"], weight_decay=0.0)
     if machine() not in state["machines"]:
@@ -155,7 +178,7 @@ def train(cfg, root: Path, minutes: float, resume: bool, device: str, max_steps:
         losses.append(train_step(cfg, model, ema, opt, batch, state, device))
         if state["step"] % 50 == 0:
             print(f"step {state['step']} loss {sum(losses) / len(losses):.4f} "
-                  f"lr {lr_at(cfg, state['step']):.2e} {(time.time() - start) / 60:.1f} min", flush=True)
+                  f"lr {lr_at(cfg, state['step'] - state['schedule_from']):.2e} {(time.time() - start) / 60:.1f} min", flush=True)
             losses = []
         if time.time() - last_save > 300:
             save_checkpoint(cfg, ema, {**state, "seconds": state["seconds"] + time.time() - start}, folder)

@@ -79,7 +79,7 @@ class Attention(nn.Module):
 
 class UNet(nn.Module):
     def __init__(self, in_ch, out_ch, base=64, mults=(1, 2, 2), blocks=2, attn=(False, True, True),
-                 num_classes=1, circular=False, patch=1, dropout=0.0):
+                 num_classes=1, circular=False, patch=1, dropout=0.0, attributes=0):
         super().__init__()
         self.patch = patch
         self.out_ch = out_ch
@@ -87,6 +87,15 @@ class UNet(nn.Module):
         emb_dim = 4 * base
         self.time_mlp = nn.Sequential(nn.Linear(base, emb_dim), nn.SiLU(), nn.Linear(emb_dim, emb_dim))
         self.class_emb = nn.Embedding(num_classes + 1, emb_dim)  # last index = no class (CFG)
+        self.attributes = attributes
+        if attributes:
+            # Attribute conditioning (levels): each value in [0, 1] or < 0 for "unknown", fed as
+            # (value, known) pairs; the last layer starts at zero, so a model warm-started from
+            # one without attributes computes exactly what it did, and all-unknown gets its own
+            # learned offset (the "no attributes" of guidance).
+            self.attr_mlp = nn.Sequential(nn.Linear(2 * attributes, emb_dim), nn.SiLU(), nn.Linear(emb_dim, emb_dim))
+            nn.init.zeros_(self.attr_mlp[2].weight)
+            nn.init.zeros_(self.attr_mlp[2].bias)
         self.base = base
         self.inp = conv(in_ch * patch * patch, base, circular=circular)
         chans = [base * m for m in mults]
@@ -116,12 +125,17 @@ class UNet(nn.Module):
         nn.init.zeros_(self.out.weight)
         nn.init.zeros_(self.out.bias)
 
-    def forward(self, x, t, label):
+    def forward(self, x, t, label, attributes=None):
         h0, w0 = x.shape[-2:]
         x = F.pad(x, (0, (-w0) % self.multiple, 0, (-h0) % self.multiple))  # 14 rows -> 16
         if self.patch > 1:
             x = F.pixel_unshuffle(x, self.patch)
         emb = self.time_mlp(timestep_embedding(t, self.base)) + self.class_emb(label)
+        if self.attributes:
+            if attributes is None:
+                attributes = torch.full((x.shape[0], self.attributes), -1.0)
+            known = (attributes >= 0).float()
+            emb = emb + self.attr_mlp(torch.cat([attributes.clamp(min=0) * known, known], dim=1))
         h = self.inp(x)
         hs = [h]
         for layer in self.down:

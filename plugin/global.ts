@@ -8,6 +8,7 @@ import * as Phaser from 'phaser';
 import { createWorkerClient, type WorkerClient } from '../src/worker/client.ts';
 import { legendTileset } from '../src/levels/export.ts';
 import type { GeneratedLevel } from '../src/runtime/types.ts';
+import type { GeneratedDungeon } from '../src/runtime/dungeon.ts';
 import type { ImageResult } from '../src/runtime/types.ts';
 import type { LevelGrid } from '../src/models/codecs.ts';
 import { extendLevelRequest, type ExtendLevelRequest } from '../src/runtime/extend.ts';
@@ -109,7 +110,7 @@ export class DiffusionPlugin extends Phaser.Plugins.BasePlugin {
       // A texture as a variation's source: its pixels, read here (the worker has no textures).
       if (isTextureSource(req.from)) req.from = texturePixels(this.game.textures, req.from);
       // Loader configs arrive untyped; the worker validates them and names any bad field.
-      const result = kind === 'level' ? await this.client.level(req as never, call) : await this.client.generate(req as never, call);
+      const result = kind === 'level' ? await this.client.level(req as never, call) : kind === 'dungeon' ? await this.client.dungeon(req as never, call) : await this.client.generate(req as never, call);
       emit(DiffusionEvents.CACHE, { key, kind, hit: result.cached });
       if (!result.cached && this.backend === null) {
         this.backend = result.device;
@@ -129,7 +130,7 @@ export class DiffusionPlugin extends Phaser.Plugins.BasePlugin {
   }
 
   /** Store a level under `key` with its legend texture (`${key}-legend`), unless a legend texture is given. */
-  addLevel(key: string, grid: LevelGrid, extra: { result?: GeneratedLevel; legendTexture?: string; tileSize?: number } = {}): StoredLevel {
+  addLevel(key: string, grid: LevelGrid, extra: { result?: GeneratedLevel | GeneratedDungeon; legendTexture?: string; tileSize?: number } = {}): StoredLevel {
     const tileSize = extra.tileSize ?? LEGEND_TILE;
     let legendTexture = extra.legendTexture;
     if (!legendTexture) {

@@ -4,6 +4,8 @@
  */
 import type * as Phaser from 'phaser';
 import type { GeneratedLevel } from '../src/runtime/types.ts';
+import type { GeneratedDungeon } from '../src/runtime/dungeon.ts';
+import type { DungeonMetadata } from '../src/levels/dungeon/generate.ts';
 import type { LevelGrid } from '../src/models/codecs.ts';
 import type { TileInfo } from '../src/models/manifest.ts';
 
@@ -14,7 +16,9 @@ export interface StoredLevel {
   legendTexture: string;
   tileSize: number;
   /** The runtime's result (model, seed, metadata, playability); absent for a baked pack's level. */
-  result?: GeneratedLevel;
+  result?: GeneratedLevel | GeneratedDungeon;
+  /** A dungeon's plan, start and goal (from its result, or a baked pack's grid file). */
+  dungeon?: DungeonMetadata;
 }
 
 export interface TilemapOptions {
@@ -39,7 +43,8 @@ export interface LevelTilemap {
   solid: number[];
 }
 
-const isEmpty = (t: TileInfo): boolean => !t.solid && (t.tags.includes('empty') || t.name === 'empty');
+// Void (the space between a dungeon's rooms) draws nothing either, though it blocks like a wall.
+const isEmpty = (t: TileInfo): boolean => (!t.solid && (t.tags.includes('empty') || t.name === 'empty')) || t.tags.includes('void');
 const defaultIndex = (id: number, tile: TileInfo): number => (isEmpty(tile) ? -1 : id);
 
 export class DiffusionLevel {
@@ -61,8 +66,12 @@ export class DiffusionLevel {
   get height(): number {
     return this.stored.grid.rows;
   }
-  get result(): GeneratedLevel | undefined {
+  get result(): GeneratedLevel | GeneratedDungeon | undefined {
     return this.stored.result;
+  }
+  /** For a dungeon: its room plan, start cell and goal cell; undefined for platformer levels. */
+  get dungeon(): DungeonMetadata | undefined {
+    return this.stored.dungeon ?? (this.stored.result?.kind === 'dungeon' ? this.stored.result.metadata : undefined);
   }
   /** Legend id at a cell (row 0 is the top). */
   tileAt(row: number, col: number): number {

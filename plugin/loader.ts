@@ -6,11 +6,12 @@
  */
 import * as Phaser from 'phaser';
 import type { Progress } from '../src/runtime/types.ts';
-import { SCENE_MAPPING, type AssetKind, type FileHost, type LevelRequest, type ResultOf, type SpriteRequest, type TileRequest } from './types.ts';
+import { SCENE_MAPPING, type AssetKind, type DungeonRequest, type FileHost, type LevelRequest, type ResultOf, type SpriteRequest, type TileRequest } from './types.ts';
 import { DiffusionPackFile } from './pack.ts';
 
 const { FILE_LOADING, FILE_LOADED } = Phaser.Loader;
-const TYPES: Record<AssetKind, string> = { sprite: 'diffusionSprites', tile: 'diffusionTiles', level: 'diffusionLevel' };
+const TYPES: Record<AssetKind, string> = { sprite: 'diffusionSprites', tile: 'diffusionTiles', level: 'diffusionLevel', dungeon: 'diffusionDungeon' };
+const isLevel = (kind: AssetKind): boolean => kind === 'level' || kind === 'dungeon';
 
 /** Fractions of the generation files in flight, per Loader. */
 const inflight = new WeakMap<Phaser.Loader.LoaderPlugin, Map<GenerationFile<AssetKind>, number>>();
@@ -50,7 +51,7 @@ export class GenerationFile<K extends AssetKind> extends Phaser.Loader.File {
       // Never fetched (load() is replaced); Phaser wants a URL string for its bookkeeping.
       url: `diffusion:${kind}/${key}`,
       // Textures for images (as Phaser's ImageFile does), so existing keys are skipped, not regenerated.
-      cache: kind === 'level' ? host.global.levels : (loader.textureManager as unknown as Phaser.Cache.BaseCache),
+      cache: isLevel(kind) ? host.global.levels : (loader.textureManager as unknown as Phaser.Cache.BaseCache),
     };
     super(loader, config);
   }
@@ -97,8 +98,8 @@ export class GenerationFile<K extends AssetKind> extends Phaser.Loader.File {
   }
 
   override addToCache(): void {
-    if (this.kind === 'level') {
-      const result = this.data as ResultOf<'level'>;
+    if (isLevel(this.kind)) {
+      const result = this.data as ResultOf<'level' | 'dungeon'>;
       this.host.global.addLevel(this.key, result.grid, { result });
     } else {
       this.host.global.addImages(this.key, this.data as ResultOf<'sprite'>);
@@ -108,7 +109,7 @@ export class GenerationFile<K extends AssetKind> extends Phaser.Loader.File {
 
 /** Installs `load.diffusionSprites/Tiles/Level/Pack` on every scene's Loader (Phaser copies these at Loader creation). */
 export function registerFileTypes(pluginManager: Phaser.Plugins.PluginManager): void {
-  for (const kind of ['sprite', 'tile', 'level'] as const) {
+  for (const kind of ['sprite', 'tile', 'level', 'dungeon'] as const) {
     pluginManager.registerFileType(TYPES[kind], function (this: Phaser.Loader.LoaderPlugin, key: string, request?: object) {
       this.addFile(new GenerationFile(this, fileHost(this), kind, key, request));
       return this;
@@ -129,6 +130,8 @@ declare module 'phaser' {
       diffusionTiles(key: string, request?: TileRequest): this;
       /** Generate a level; afterwards `this.diffusion.getLevel(key).createTilemap()`. */
       diffusionLevel(key: string, request?: LevelRequest): this;
+      /** Generate a top-down dungeon (a dungeon model); afterwards `this.diffusion.getLevel(key)` (`.dungeon` has start and goal). */
+      diffusionDungeon(key: string, request?: DungeonRequest): this;
       /** Load a baked pack (docs/PACK-FORMAT.md): no model or worker involved. */
       diffusionPack(key: string, url: string): this;
     }

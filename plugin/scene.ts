@@ -9,7 +9,7 @@ import type { ModelSummary } from '../src/runtime/types.ts';
 import type { WorkerClient } from '../src/worker/client.ts';
 import { DiffusionPlugin, GLOBAL_KEY } from './global.ts';
 import { DiffusionLevel, type StoredLevel } from './level.ts';
-import { SCENE_KEY, SCENE_MAPPING, type AssetKind, type BackendName, type CallOptions, type FileHost, type LevelRequest, type ResultOf, type SpriteRequest, type TileRequest } from './types.ts';
+import { SCENE_KEY, SCENE_MAPPING, type AssetKind, type BackendName, type CallOptions, type DungeonRequest, type FileHost, type LevelRequest, type ResultOf, type SpriteRequest, type TileRequest } from './types.ts';
 
 export { SCENE_KEY, SCENE_MAPPING };
 
@@ -74,6 +74,16 @@ export class DiffusionScenePlugin extends Phaser.Plugins.ScenePlugin implements 
   async level(key: string, request: LevelRequest = {}, options: CallOptions = {}): Promise<DiffusionLevel> {
     if (this.global.levels.exists(key)) throw new InvalidRequestError('key', `level "${key}" already exists; remove("${key}") first`);
     const result = await this.run('level', key, request, options);
+    return new DiffusionLevel(this.scene!, key, this.global.addLevel(key, result.grid, { result }));
+  }
+
+  /**
+   * A top-down dungeon under `key`: rooms joined by doors, a start and a goal (`level.dungeon`).
+   * `.createTilemap()` builds the map as for a level; void between rooms draws nothing.
+   */
+  async dungeon(key: string, request: DungeonRequest = {}, options: CallOptions = {}): Promise<DiffusionLevel> {
+    if (this.global.levels.exists(key)) throw new InvalidRequestError('key', `level "${key}" already exists; remove("${key}") first`);
+    const result = await this.run('dungeon', key, request, options);
     return new DiffusionLevel(this.scene!, key, this.global.addLevel(key, result.grid, { result }));
   }
 

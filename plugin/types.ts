@@ -9,6 +9,7 @@ import type { Device, ExecutedDevice } from '../src/backend/onnx.ts';
 import type { CacheOptions } from '../src/cache/cache.ts';
 import type { GenerateRequest } from '../src/runtime/request.ts';
 import type { LevelRequest } from '../src/runtime/level-request.ts';
+import type { DungeonRequest as RuntimeDungeonRequest, GeneratedDungeon } from '../src/runtime/dungeon.ts';
 import type { ImageResult, Progress } from '../src/runtime/types.ts';
 import type { GeneratedLevel } from '../src/runtime/types.ts';
 import type { LevelGrid } from '../src/models/codecs.ts';
@@ -19,9 +20,11 @@ import type { StoredLevel } from './level.ts';
 export const SCENE_KEY = 'DiffusionScenePlugin';
 export const SCENE_MAPPING = 'diffusion';
 
-export type AssetKind = 'sprite' | 'tile' | 'level';
+export type AssetKind = 'sprite' | 'tile' | 'level' | 'dungeon';
 /** What the worker returns for each kind. */
-export type ResultOf<K extends AssetKind> = K extends 'level' ? GeneratedLevel : ImageResult;
+export type ResultOf<K extends AssetKind> = K extends 'level' ? GeneratedLevel : K extends 'dungeon' ? GeneratedDungeon : ImageResult;
+/** A dungeon request: the runtime's without `kind` (the method says it). */
+export type DungeonRequest = Omit<RuntimeDungeonRequest, 'kind'>;
 
 /** Options of the global plugin (the game config's `plugins: diffusionPlugins(options)`). */
 export interface DiffusionPluginOptions {
@@ -100,6 +103,6 @@ export interface FileHost {
     /** Levels by key (the Loader's cache for level files). */
     readonly levels: Phaser.Cache.BaseCache;
     addImages(key: string, result: ImageResult): unknown;
-    addLevel(key: string, grid: LevelGrid, extra?: { result?: GeneratedLevel; legendTexture?: string; tileSize?: number }): StoredLevel;
+    addLevel(key: string, grid: LevelGrid, extra?: { result?: GeneratedLevel | GeneratedDungeon; legendTexture?: string; tileSize?: number }): StoredLevel;
   };
 }

@@ -43,6 +43,8 @@ export { checkPlayability, SMB_PHYSICS, WALKING_PHYSICS } from './levels/playabi
 export type { Cell, PlayabilityResult } from './levels/playability.ts';
 export { findBrokenStructures, repairStructures } from './levels/structure.ts';
 export { SMB_LEGEND, parseVglc } from './levels/legend.ts';
+export { ATTRIBUTE_NAMES, ATTRIBUTE_LEVELS, measureAttributes, rawAttributes, normaliseAttribute } from './levels/attributes.ts';
+export type { LevelAttributes, NormalizedAttributes } from './runtime/level-attributes.ts';
 export { toRows, toVglc, toTmj, levelPreview, levelPreviewPng, legendTileset } from './levels/export.ts';
 
 // Cache

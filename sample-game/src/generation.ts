@@ -18,6 +18,8 @@ export type Backend = 'webgpu' | 'wasm' | 'cpu';
 /** The models this game can use, by kind; a missing kind is drawn procedurally instead. */
 export interface Models {
   level?: ModelSummary;
+  /** A top-down dungeon model (manifest genre "dungeon"), for the roguelike mode. */
+  dungeon?: ModelSummary;
   sprite?: ModelSummary;
   tile?: ModelSummary;
 }
@@ -69,9 +71,11 @@ export class Generation {
     const list = manifest === undefined ? [] : await plugin.client.models();
     const models: Models = {};
     for (const kind of ['level', 'sprite', 'tile'] as const) {
-      const found = list.find((m) => m.kind === kind);
+      const found = list.find((m) => m.kind === kind && m.genre !== 'dungeon');
       if (found) models[kind] = found;
     }
+    const dungeon = list.find((m) => m.genre === 'dungeon');
+    if (dungeon) models.dungeon = dungeon;
     return new Generation(plugin, models, steps, manifest);
   }
 

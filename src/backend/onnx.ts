@@ -270,7 +270,13 @@ export function createBackend(options: BackendOptions = {}): Backend {
       label: new ort.Tensor('int64', BigInt64Array.from(f.label, (v) => BigInt(v)), [b]),
       mask: new ort.Tensor('float32', f.mask, [b, 1, h, w]),
       known: new ort.Tensor('float32', f.known, [b, c, h, w]),
+      ...(f.attributes && { attributes: new ort.Tensor('float32', f.attributes, [b, f.attributes.length / b]) }),
     };
+    // The manifest says whether a model takes attributes; a graph that disagrees is named, not left to ORT's message.
+    const takes = session.inputNames.includes('attributes');
+    if (takes !== !!f.attributes) {
+      throw new ModelLoadError(takes ? 'the graph has an "attributes" input but its manifest entry lists no attributes' : 'the manifest entry lists attributes but the graph has no "attributes" input');
+    }
     let result: Ort.InferenceSession.OnnxValueMapType;
     try {
       const started = runObserver && performance.now();

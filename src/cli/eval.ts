@@ -14,6 +14,8 @@ import { defaultDataDir, loadTrainingLevels } from '../levels/training-data.ts';
 import { integer } from '../validate.ts';
 import { numeric } from './generate.ts';
 import { loadCliManifest } from './manifest.ts';
+import { dungeonEvalTable, evalDungeons } from './eval-dungeon.ts';
+import { attributeTable, scoreAttribute, sweepPlan, type AttributeScore } from './eval-attributes.ts';
 
 export interface EvalFlags {
   model?: string;
@@ -26,6 +28,8 @@ export interface EvalFlags {
   sampler?: string;
   eta?: string;
   data?: string;
+  /** Attribute sweep: comma-separated attribute names (or `all`); see eval-attributes.ts. */
+  attributes?: string;
   json?: boolean;
   progress: boolean;
   device: Device;
@@ -62,6 +66,8 @@ export interface EvalReport {
   /** Levels ensurePlayable gave up on (UnplayableLevelError), by seed. */
   failures: Array<{ seed: number; error: string }>;
   training_levels: number;
+  /** With --attributes: per attribute, requested against measured (the other figures pool every level of the sweep). */
+  attributes?: Record<string, AttributeScore>;
 }
 
 const mean = (values: number[]): number => (values.length ? values.reduce((a, b) => a + b, 0) / values.length : Number.NaN);
@@ -91,29 +97,37 @@ export async function evalLevels(runtime: Runtime, f: EvalFlags, report: (line: 
   if (count > 0x100000000 - request.seed) throw new InvalidRequestError('count', `seed + count must stay below 2^32`);
 
   await runtime.level({ ...base, width: 16, steps: 1, seed: 0, ensurePlayable: false });
-  const results: GeneratedLevel[] = [];
+  // Without --attributes: `count` levels as they come. With it: `count` levels per attribute, each asking for one of five values.
+  const sweep = f.attributes === undefined ? undefined : sweepPlan(model, f.attributes, count);
+  const requests: LevelRequest[] = sweep
+    ? sweep.flatMap((a) => a.requested.map((v, i) => ({ ...base, seed: request.seed + i, attributes: { [a.name]: v } })))
+    : Array.from({ length: count }, (_, i) => ({ ...base, seed: request.seed + i }));
+  const results: Array<GeneratedLevel | undefined> = [];
   const failures: EvalReport['failures'] = [];
   let device = '';
   const started = performance.now();
-  const every = Math.max(1, Math.floor(count / 10));
-  for (let i = 0; i < count; i++) {
-    const seed = request.seed + i;
+  const every = Math.max(1, Math.floor(requests.length / 10));
+  for (const [i, req] of requests.entries()) {
     try {
-      const r = await runtime.level({ ...base, seed });
+      const r = await runtime.level(req);
       results.push(r);
       device = r.device;
     } catch (e) {
       if (!(e instanceof UnplayableLevelError)) throw e;
-      failures.push({ seed, error: e.message });
+      failures.push({ seed: req.seed!, error: e.message });
+      results.push(undefined);
     }
-    if (f.progress && (process.stderr.isTTY || (i + 1) % every === 0 || i + 1 === count)) {
-      const line = `eval levels: ${i + 1}/${count} levels, ${((performance.now() - started) / (i + 1)).toFixed(0)} ms/level, ${failures.length} failed`;
-      if (process.stderr.isTTY) process.stderr.write(`\r${line}${i + 1 === count ? '\n' : ''}`);
+    if (f.progress && (process.stderr.isTTY || (i + 1) % every === 0 || i + 1 === requests.length)) {
+      const line = `eval levels: ${i + 1}/${requests.length} levels, ${((performance.now() - started) / (i + 1)).toFixed(0)} ms/level, ${failures.length} failed`;
+      if (process.stderr.isTTY) process.stderr.write(`\r${line}${i + 1 === requests.length ? '\n' : ''}`);
       else report(line);
     }
   }
-  const grids = results.map((r) => r.grid);
-  const meta = results.map((r) => r.metadata);
+  const attributes = sweep && Object.fromEntries(sweep.map((a, k) => [a.name, scoreAttribute(model, a, results.slice(k * count, (k + 1) * count))]));
+  const done = results.filter((r): r is GeneratedLevel => r !== undefined);
+  const total = requests.length;
+  const grids = done.map((r) => r.grid);
+  const meta = done.map((r) => r.metadata);
   return {
     model: model.id,
     version: model.version,
@@ -129,19 +143,20 @@ export async function evalLevels(runtime: Runtime, f: EvalFlags, report: (line: 
     context: meta[0]?.window.context ?? Number.NaN,
     class: request.class,
     // A level ensurePlayable gave up on counts as unplayable in both figures.
-    playable_raw: round(meta.filter((m) => m.playableRaw).length / count),
-    playable: round(meta.filter((m) => m.playable).length / count),
+    playable_raw: round(meta.filter((m) => m.playableRaw).length / total),
+    playable: round(meta.filter((m) => m.playable).length / total),
     novelty: round(novelty(grids, training)),
     kl: round(kl(grids, training)),
     kl_baseline: round(klBaseline(training)),
     broken_structures: round(brokenStructureRate(grids)),
-    ms_per_level: round(mean(results.map((r) => r.ms)), 1),
+    ms_per_level: round(mean(done.map((r) => r.ms)), 1),
     sample_ms_per_level: round(mean(meta.map((m) => m.timings.sampleMs)), 1),
     attempts_per_level: round(mean(meta.map((m) => m.attempts)), 3),
     repairs_per_level: round(mean(meta.map((m) => m.repairs ?? 0)), 2),
     windows_per_level: round(mean(meta.map((m) => m.windows)), 2),
     failures,
     training_levels: training.length,
+    ...(attributes && { attributes }),
   };
 }
 
@@ -159,19 +174,27 @@ export function evalTable(r: EvalReport): string {
     ['repairs_per_level', String(r.repairs_per_level), '', null],
   ];
   const lines = [
-    `eval levels: ${r.count} levels of ${r.width} columns, seeds ${r.seed}..${r.seed + r.count - 1}, ${r.model} ${r.version} on ${r.device}, ${r.steps} steps, guidance ${r.guidance}, ${r.sampler} (eta ${r.eta}), context ${r.context} columns, class ${r.class ?? 'from each seed'}`,
+    `eval levels: ${r.attributes ? `${r.count} levels per attribute (${Object.keys(r.attributes).join(', ')})` : `${r.count} levels`} of ${r.width} columns, seeds ${r.seed}..${r.seed + r.count - 1}, ${r.model} ${r.version} on ${r.device}, ${r.steps} steps, guidance ${r.guidance}, ${r.sampler} (eta ${r.eta}), context ${r.context} columns, class ${r.class ?? 'from each seed'}`,
     '',
     `${'metric'.padEnd(20)}${'value'.padStart(10)}  target`,
     ...rows.map(([name, value, target, met]) => `${name.padEnd(20)}${value.padStart(10)}  ${target}${met === null ? '' : met ? '  ok' : '  MISSED'}`),
   ];
+  if (r.attributes) lines.push('', ...attributeTable(r.attributes));
   if (r.failures.length) lines.push('', `ensurePlayable gave up on ${r.failures.length} level(s):`, ...r.failures.map((f) => `  seed ${f.seed}: ${f.error}`));
   return lines.join('\n');
 }
 
 
-export async function evalLevelsCommand(flags: EvalFlags & { manifest?: string }): Promise<void> {
+export async function evalLevelsCommand(flags: EvalFlags & { manifest?: string; rooms?: string }): Promise<void> {
   const runtime = createRuntime({ manifest: loadCliManifest(flags.manifest, (m) => console.error(m)), device: flags.device, cache: false });
   try {
+    // A dungeon model (manifest genre "dungeon") has its own harness (eval-dungeon.ts).
+    const named = flags.model === undefined ? undefined : (await runtime.manifest()).models.find((m) => m.id === flags.model);
+    if (named?.genre === 'dungeon') {
+      const report = await evalDungeons(runtime, flags, (line) => console.error(line));
+      console.log(flags.json ? JSON.stringify(report) : dungeonEvalTable(report));
+      return;
+    }
     const report = await evalLevels(runtime, flags, (line) => console.error(line));
     console.log(flags.json ? JSON.stringify(report) : evalTable(report));
   } finally {

@@ -45,6 +45,7 @@ export interface GenerateFlags {
   constraints?: string;
   ensurePlayable?: boolean;
   flatStart?: string;
+  attributes?: string;
   palette?: string;
   alphaThreshold?: string;
   from?: string;
@@ -57,7 +58,7 @@ export interface GenerateFlags {
 }
 
 const SAMPLING_FLAGS = ['model', 'class', 'sampler'] as const;
-const LEVEL_ONLY = ['constraints', 'flatStart', 'ensurePlayable'] as const;
+const LEVEL_ONLY = ['constraints', 'flatStart', 'ensurePlayable', 'attributes'] as const;
 
 function imageRequest(kind: string, f: GenerateFlags): GenerateRequest {
   for (const flag of LEVEL_ONLY) if (f[flag] !== undefined) throw new InvalidRequestError(flag, 'only applies to levels');
@@ -79,6 +80,17 @@ function parseConstraints(value: string): unknown {
   }
 }
 
+/** `--attributes difficulty=0.8,enemies=many`: name=value pairs, numbers as numbers (the request validates the rest). */
+export function parseAttributes(value: string): Record<string, number | string> {
+  const out: Record<string, number | string> = {};
+  for (const part of value.split(',')) {
+    const m = /^\s*([A-Za-z0-9_]+)\s*=\s*(\S+)\s*$/.exec(part);
+    if (!m) throw new InvalidRequestError('attributes', `expected name=value pairs separated by commas, e.g. difficulty=0.8,enemies=many (got ${JSON.stringify(part.slice(0, 40))})`);
+    out[m[1]!] = numeric(m[2]!);
+  }
+  return out;
+}
+
 /** The level request the flags describe, and how many levels. */
 export function levelRequest(f: GenerateFlags): { request: LevelRequest; count: number } {
   for (const key of ['palette', 'alphaThreshold'] as const) if (f[key] !== undefined) throw new InvalidRequestError(key, 'only applies to sprites');
@@ -88,6 +100,7 @@ export function levelRequest(f: GenerateFlags): { request: LevelRequest; count: 
   for (const key of ['seed', 'steps', 'guidance', 'eta', 'width', 'flatStart'] as const) if (f[key] !== undefined) request[key] = numeric(f[key]);
   if (f.constraints !== undefined) request.constraints = parseConstraints(f.constraints);
   if (f.ensurePlayable) request.ensurePlayable = true;
+  if (f.attributes !== undefined) request.attributes = parseAttributes(f.attributes);
   const count = f.count === undefined ? 1 : integer('count', numeric(f.count), 1, 64);
   return { request: request as LevelRequest, count };
 }

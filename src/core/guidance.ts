@@ -1,5 +1,6 @@
 /**
- * Classifier-free guidance (Ho & Salimans 2022): D = D_null + g (D_cond - D_null).
+ * Classifier-free guidance (Ho & Salimans 2022): D = D_null + g (D_cond - D_null), where "null"
+ * drops the class and, for models that take them, every attribute.
  * Builds the sampler's `Denoise` from one raw model call; both passes share one batched call
  * because each onnxruntime run has a fixed cost that dominates for small models.
  */
@@ -13,6 +14,8 @@ export interface DenoiserFeeds {
   label: Int32Array; // [B] (int64 in the graph; the backend widens it)
   mask: Float32Array; // [B, 1, H, W]
   known: Float32Array; // [B, C, H, W]
+  /** [B, A], a value in [0, 1] or -1 (unknown) per attribute; only for models that take attributes. */
+  attributes?: Float32Array;
   shape: Shape4;
 }
 
@@ -28,6 +31,8 @@ export interface GuidanceOptions {
   mask?: Float32Array;
   /** [B, C, H, W], already multiplied by the mask. */
   known?: Float32Array;
+  /** [B, A] attributes (-1 = unknown); the unconditional pass gets all -1. */
+  attributes?: Float32Array;
 }
 
 export function guidedDenoiser(run: DenoiserRun, opts: GuidanceOptions): Denoise {
@@ -36,22 +41,26 @@ export function guidedDenoiser(run: DenoiserRun, opts: GuidanceOptions): Denoise
   const mask = opts.mask ?? new Float32Array(b * h * w);
   const known = opts.known ?? new Float32Array(b * c * h * w);
   const nullLabels = new Int32Array(b).fill(nullClass);
-  const unconditional = labels.every((l) => l === nullClass);
+  const attributes = opts.attributes;
+  const nullAttributes = attributes && new Float32Array(attributes.length).fill(-1);
+  const unconditional = labels.every((l) => l === nullClass) && (!attributes || attributes.every((a) => a < 0));
   const times = (n: number, t: number): Float32Array => new Float32Array(n).fill(t);
 
   // g == 1 needs only the conditional pass, g == 0 only the unconditional one (the contract's rule).
   if (g === 1 || g === 0 || unconditional) {
     const label = g === 0 ? nullLabels : labels;
-    return (x, t) => run({ x, t: times(b, t), label, mask, known, shape });
+    const attrs = g === 0 ? nullAttributes : attributes;
+    return (x, t) => run({ x, t: times(b, t), label, mask, known, ...(attrs && { attributes: attrs }), shape });
   }
   const label2 = new Int32Array(2 * b);
   label2.set(labels, 0);
   label2.set(nullLabels, b);
   const mask2 = concatBatch([mask, mask]);
   const known2 = concatBatch([known, known]);
+  const attributes2 = attributes && concatBatch([attributes, nullAttributes!]);
   const shape2: Shape4 = [2 * b, c, h, w];
   return async (x, t) => {
-    const out = await run({ x: concatBatch([x, x]), t: times(2 * b, t), label: label2, mask: mask2, known: known2, shape: shape2 });
+    const out = await run({ x: concatBatch([x, x]), t: times(2 * b, t), label: label2, mask: mask2, known: known2, ...(attributes2 && { attributes: attributes2 }), shape: shape2 });
     const n = x.length;
     const guided = new Float32Array(n);
     for (let j = 0; j < n; j++) {

@@ -120,3 +120,38 @@ export function brokenStructureRate(levels: readonly LevelGrid[]): number {
   if (levels.length === 0) return Number.NaN;
   return levels.filter((grid) => findBrokenStructures(grid).length > 0).length / levels.length;
 }
+
+/** Ranks 1..n, ties sharing their mean rank. */
+function ranks(values: readonly number[]): number[] {
+  const order = values.map((v, i) => [v, i] as const).sort((a, b) => a[0] - b[0]);
+  const out = new Array<number>(values.length);
+  for (let a = 0; a < order.length; ) {
+    let b = a;
+    while (b + 1 < order.length && order[b + 1]![0] === order[a]![0]) b++;
+    for (let k = a; k <= b; k++) out[order[k]![1]] = (a + b) / 2 + 1;
+    a = b + 1;
+  }
+  return out;
+}
+
+/**
+ * Spearman's rank correlation: Pearson's r of the ranks (ties get their mean rank, so a
+ * request repeated for several levels is handled). NaN when either side is constant or n < 2.
+ */
+export function spearman(x: readonly number[], y: readonly number[]): number {
+  if (x.length !== y.length) throw new RangeError(`spearman: ${x.length} vs ${y.length} values`);
+  const rx = ranks(x);
+  const ry = ranks(y);
+  const n = x.length;
+  const mx = rx.reduce((s, v) => s + v, 0) / n;
+  const my = ry.reduce((s, v) => s + v, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (let i = 0; i < n; i++) {
+    sxy += (rx[i]! - mx) * (ry[i]! - my);
+    sxx += (rx[i]! - mx) ** 2;
+    syy += (ry[i]! - my) ** 2;
+  }
+  return n < 2 || sxx === 0 || syy === 0 ? Number.NaN : sxy / Math.sqrt(sxx * syy);
+}

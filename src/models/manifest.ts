@@ -29,6 +29,9 @@ export const MAX_CLASSES = 1024;
 export const MAX_TILES = 256;
 export const MAX_MODELS = 256;
 export type Kind = (typeof KINDS)[number];
+/** Level genres: side-view platformer levels (outpainted window by window) or top-down dungeons of rooms. */
+export const GENRES = ['platformer', 'dungeon'] as const;
+export type Genre = (typeof GENRES)[number];
 
 const range = (min: number, max: number) =>
   z
@@ -36,6 +39,15 @@ const range = (min: number, max: number) =>
     .refine((r) => r.min <= r.default && r.default <= r.max, { message: 'needs min <= default <= max' });
 
 const byte = z.number().int().min(0).max(255);
+
+/** Level models conditioned on attributes: each name and its quantiles over the training windows (p = 0 .. 1, evenly spaced). */
+const attributeSpec = z
+  .strictObject({
+    name: z.string().regex(/^[a-z][a-z0-9_]*$/, 'lower-case letters, digits or "_"').max(32),
+    quantiles: z.array(z.number().finite()).min(2).max(101),
+  })
+  .refine((a) => a.quantiles.every((q, i) => i === 0 || q >= a.quantiles[i - 1]!), { path: ['quantiles'], message: 'must not decrease' });
+export const MAX_ATTRIBUTES = 32;
 
 const tileInfo = z.strictObject({
   char: z.string().length(1),
@@ -49,6 +61,8 @@ const modelEntry = z
   .strictObject({
     id: z.string().max(64).regex(/^[a-z0-9][a-z0-9._-]*$/, 'lower-case letters, digits, ".", "_" or "-"'),
     kind: z.enum(KINDS),
+    /** Level models: what the windows are (absent = platformer, so older manifests keep their meaning). */
+    genre: z.enum(GENRES).optional(),
     version: z.string().min(1).max(64),
     file: z.string().min(1).max(1024),
     bytes: z.number().int().positive().max(MAX_MODEL_BYTES),
@@ -68,7 +82,11 @@ const modelEntry = z
     denoiser: z.strictObject({
       output: z.literal('x0'),
       schedule: z.literal('rectified-flow'),
-      inputs: z.tuple([z.literal('x'), z.literal('t'), z.literal('label'), z.literal('mask'), z.literal('known')]),
+      // The contract's five inputs; a model conditioned on attributes takes a sixth.
+      inputs: z.union([
+        z.tuple([z.literal('x'), z.literal('t'), z.literal('label'), z.literal('mask'), z.literal('known')]),
+        z.tuple([z.literal('x'), z.literal('t'), z.literal('label'), z.literal('mask'), z.literal('known'), z.literal('attributes')]),
+      ]),
     }),
     steps: range(1, 1000).refine((r) => Number.isInteger(r.default) && r.max <= 1000, { message: 'needs integer default and max <= 1000' }),
     guidance: range(0, MAX_GUIDANCE),
@@ -77,6 +95,8 @@ const modelEntry = z
     context: z.number().int().positive().optional(),
     /** Sprite and tile models trained on a palette: its RGBA8 colours (entry alpha 0 = transparent). Decoded images are snapped to the nearest opaque one. */
     palette: z.array(z.tuple([byte, byte, byte, byte])).min(2).max(256).optional(),
+    /** Level models only: the attributes the graph's `attributes` input takes, in its order (docs/MODEL-CONTRACT.md). */
+    attributes: z.array(attributeSpec).min(1).max(MAX_ATTRIBUTES).optional(),
     card: z.string().nullable().optional(),
     sheet: z.string().nullable().optional(),
     /** Written by models/export.py for information (training steps, minutes, machines); unused at runtime. */
@@ -95,13 +115,21 @@ const modelEntry = z
     } else if (m.tiles !== null) ctx.addIssue({ code: 'custom', path: ['tiles'], message: `must be null for kind ${m.kind}` });
     if (m.context !== undefined && (m.kind !== 'level' || m.context >= m.layout.width))
       ctx.addIssue({ code: 'custom', path: ['context'], message: m.kind === 'level' ? `must be smaller than the window width (${m.layout.width})` : `only applies to level models` });
+    if (m.genre !== undefined && m.kind !== 'level') ctx.addIssue({ code: 'custom', path: ['genre'], message: 'only applies to level models' });
     if (m.palette !== undefined && m.kind === 'level') ctx.addIssue({ code: 'custom', path: ['palette'], message: 'only applies to sprite and tile models' });
     else if (m.palette !== undefined && !m.palette.some((c) => c[3] === 255))
       ctx.addIssue({ code: 'custom', path: ['palette'], message: 'needs at least one opaque colour (alpha 255)' });
+    if (m.attributes !== undefined && m.kind !== 'level') ctx.addIssue({ code: 'custom', path: ['attributes'], message: 'only applies to level models' });
+    if ((m.attributes !== undefined) !== (m.denoiser.inputs.length === 6))
+      ctx.addIssue({ code: 'custom', path: ['denoiser', 'inputs'], message: m.attributes ? 'must end with "attributes" when the model lists attributes' : 'may have an "attributes" input only when the model lists attributes' });
+    if (m.attributes && new Set(m.attributes.map((a) => a.name)).size !== m.attributes.length) ctx.addIssue({ code: 'custom', path: ['attributes'], message: 'has duplicate names' });
     if (channels !== undefined && m.layout.channels !== channels)
       ctx.addIssue({ code: 'custom', path: ['layout', 'channels'], message: `must be ${channels} for kind ${m.kind}` });
   });
 export type ModelEntry = z.infer<typeof modelEntry>;
+
+/** A model's level genre (platformer unless the manifest says otherwise); null for images. */
+export const genreOf = (m: ModelEntry): Genre | null => (m.kind === 'level' ? (m.genre ?? 'platformer') : null);
 
 const manifestSchema = z
   .strictObject({

@@ -83,7 +83,7 @@ async function readFileUrl(url: URL, opts: LoadOptions): Promise<Uint8Array> {
   let handle: import('node:fs/promises').FileHandle;
   try {
     // O_NONBLOCK: a FIFO with no writer would otherwise block open() forever (regular files ignore it).
-    const { constants } = (await import(/* @vite-ignore */ 'node:fs')) as typeof import('node:fs');
+    const { constants } = (await import(/* @vite-ignore */ /* webpackIgnore: true */ 'node:fs')) as typeof import('node:fs');
     handle = await fs.open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (e) {
     const code = (e as { code?: string }).code;

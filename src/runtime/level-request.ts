@@ -10,6 +10,7 @@ import type { SamplerName } from '../core/samplers.ts';
 import { normalizeSampling, resolveModel, type NormalizedSampling, type Resolved } from './request.ts';
 import { boolean, describe, integer, object, onlyFields } from '../validate.ts';
 import { flatStartPins, pinGrid, tileRef, type PinRect } from '../levels/pins.ts';
+import { normalizeAttributes, type LevelAttributes, type NormalizedAttributes } from './level-attributes.ts';
 
 export const MIN_LEVEL_WIDTH = 16;
 export const MAX_LEVEL_WIDTH = 10_000;
@@ -50,12 +51,21 @@ export interface LevelRequest {
    * Default 4; 0 turns it off. Explicit constraints win over it where they overlap.
    */
   flatStart?: number;
+  /**
+   * What the level should be like, for models that take attributes (the manifest entry lists them;
+   * level-smb: difficulty, enemies, gaps, pipes, elevation): a number in [0, 1] (where the level
+   * ranks among the training windows, 0.5 = the median) or none / few / some / many. Attributes
+   * left out are free.
+   */
+  attributes?: LevelAttributes;
 }
 
 /** What a normalized level request and a normalized regenerate share: how the windows are sampled. */
 interface LevelSampling extends NormalizedSampling {
   model: string;
   ensurePlayable: boolean;
+  /** The attributes given, as numbers (named levels resolved); absent when none were. */
+  attributes?: NormalizedAttributes;
 }
 
 export interface NormalizedLevelRequest extends LevelSampling {
@@ -80,6 +90,8 @@ export interface RegenerateOptions {
   eta?: number;
   /** Retry the region with new noise until the whole level is playable (or throw). Default false. */
   ensurePlayable?: boolean;
+  /** As LevelRequest.attributes; default: those of a result passed in (same model), else none. */
+  attributes?: LevelAttributes;
 }
 
 export interface NormalizedRegenerate extends LevelSampling {
@@ -87,12 +99,14 @@ export interface NormalizedRegenerate extends LevelSampling {
   toCol: number;
 }
 
-const LEVEL_FIELDS = ['kind', 'model', 'width', 'seed', 'steps', 'guidance', 'class', 'sampler', 'eta', 'constraints', 'ensurePlayable', 'flatStart'] as const;
-const REGENERATE_FIELDS = ['fromCol', 'toCol', 'seed', 'model', 'steps', 'guidance', 'class', 'sampler', 'eta', 'ensurePlayable'] as const;
+const LEVEL_FIELDS = ['kind', 'model', 'width', 'seed', 'steps', 'guidance', 'class', 'sampler', 'eta', 'constraints', 'ensurePlayable', 'flatStart', 'attributes'] as const;
+const REGENERATE_FIELDS = ['fromCol', 'toCol', 'seed', 'model', 'steps', 'guidance', 'class', 'sampler', 'eta', 'ensurePlayable', 'attributes'] as const;
 
 function levelModel(manifest: Manifest, r: Record<string, unknown>): ModelEntry {
   if (r.kind !== undefined && r.kind !== 'level') throw new InvalidRequestError('kind', `must be "level" here (got ${describe(r.kind)})`);
-  return resolveModel(manifest, { kind: 'level', model: r.model });
+  const model = resolveModel(manifest, { kind: 'level', model: r.model });
+  if (model.genre === 'dungeon') throw new InvalidRequestError('model', `${model.id} makes dungeons of rooms, not platformer levels: use runtime.dungeon`);
+  return model;
 }
 
 function pin(field: string, raw: unknown, rows: number, cols: number, legend: readonly TileInfo[]): PinRect {
@@ -143,7 +157,8 @@ export function normalizeLevelRequest(manifest: Manifest, raw: unknown): Resolve
   const ensurePlayable = present('ensurePlayable') ? boolean('ensurePlayable', r.ensurePlayable) : false;
   const flatStart = present('flatStart') ? integer('flatStart', r.flatStart, 0, width) : DEFAULT_FLAT_START;
   const { seed, steps, guidance, class: cls, sampler, eta } = normalizeSampling(model, r);
-  const request: NormalizedLevelRequest = { kind: 'level', model: model.id, width, seed, steps, guidance, class: cls, sampler, eta, constraints, ensurePlayable, flatStart };
+  const attributes = normalizeAttributes(model, r.attributes);
+  const request: NormalizedLevelRequest = { kind: 'level', model: model.id, width, seed, steps, guidance, class: cls, sampler, eta, constraints, ensurePlayable, flatStart, ...(attributes && { attributes }) };
   if (ensurePlayable) refuseImpossiblePins(requestPins(request, rows, legend), rows, width, legend);
   return { request, model };
 }
@@ -170,7 +185,7 @@ export function normalizeRegenerate(
   manifest: Manifest,
   raw: unknown,
   level: { rows: number; cols: number; legend: readonly TileInfo[] },
-  base?: { model: string; steps: number; guidance: number; class: string | null; sampler: SamplerName; eta: number },
+  base?: { model: string; steps: number; guidance: number; class: string | null; sampler: SamplerName; eta: number; attributes?: NormalizedAttributes },
 ): Resolved<NormalizedRegenerate> {
   const r = object('options', raw);
   onlyFields(r, REGENERATE_FIELDS);
@@ -186,6 +201,7 @@ export function normalizeRegenerate(
   // A previous result's settings carry over for the fields left out, when it used the same model.
   const inherit = base && base.model === model.id ? base : undefined;
   const { seed, steps, guidance, class: cls, sampler, eta } = normalizeSampling(model, r, inherit);
+  const attributes = present('attributes') ? normalizeAttributes(model, r.attributes) : inherit?.attributes;
   const request: NormalizedRegenerate = {
     model: model.id,
     fromCol,
@@ -197,12 +213,14 @@ export function normalizeRegenerate(
     sampler,
     eta,
     ensurePlayable: present('ensurePlayable') ? boolean('ensurePlayable', r.ensurePlayable) : false,
+    ...(attributes && { attributes }),
   };
   return { request, model };
 }
 
 /** Stable JSON of a normalized level request (cache key input). */
 export function canonicalLevelRequest(request: NormalizedLevelRequest): string {
-  return JSON.stringify(request, [...LEVEL_FIELDS, 'row', 'col', 'rows', 'cols', 'tile'].sort());
+  // Attribute names are keys too; a request without attributes keys as it did before they existed.
+  return JSON.stringify(request, [...LEVEL_FIELDS, 'row', 'col', 'rows', 'cols', 'tile', ...Object.keys(request.attributes ?? {})].sort());
 }
 

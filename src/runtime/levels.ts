@@ -14,6 +14,7 @@ import type { GenerateOptions, GeneratedLevel } from './types.ts';
 import { sampleBatch } from './sample.ts';
 import { buildLevel, regenerateRegion, type LevelMetadata, type PipelineOptions } from '../levels/generate.ts';
 import { defaultContext, planWindows, type FillOptions, type WindowSampler } from '../levels/outpaint.ts';
+import { attributeInput, type NormalizedAttributes } from './level-attributes.ts';
 import { normalizeLevelRequest, normalizeRegenerate, requestPins, type LevelRequest, type NormalizedLevelRequest, type NormalizedRegenerate, type RegenerateOptions } from './level-request.ts';
 
 export interface LevelApi {
@@ -30,9 +31,11 @@ export interface LevelApiDeps extends JobContext {
 /** How a model's windows tile a level: its width, and known columns per window (the manifest's, else the outpainter's default). */
 const fillOptions = (model: ModelEntry): FillOptions => ({ window: model.layout.width, context: model.context ?? defaultContext(model.layout.width) });
 
-function windowSampler(run: DenoiserRun, model: ModelEntry, s: SamplingSettings, label: number, onStep: () => void): WindowSampler {
+export function windowSampler(run: DenoiserRun, model: ModelEntry, s: SamplingSettings, label: number, attributes: NormalizedAttributes | undefined, onStep: () => void): WindowSampler {
   const { channels: c, height: h, width: w } = model.layout;
   const legend = model.tiles!;
+  // Every window asks for the same attributes: they are per-32-column densities, so a level made of windows like that has them too.
+  const attrs = attributeInput(model, attributes);
   return async (win) => {
     const values = encodeLevels([{ rows: h, cols: w, cells: win.cells, legend }], c);
     const x = await sampleBatch(run, {
@@ -41,6 +44,7 @@ function windowSampler(run: DenoiserRun, model: ModelEntry, s: SamplingSettings,
       streams: [win.index],
       labels: Int32Array.of(label),
       region: { mask: Float32Array.from(win.mask), values },
+      attributes: attrs,
       callback: onStep,
     });
     return decodeLevels(x, [1, c, h, w], legend)[0]!.cells;
@@ -52,6 +56,7 @@ interface LevelJob {
   settings: SamplingSettings;
   label: number;
   cls: string | null;
+  attributes: NormalizedAttributes | undefined;
   ensurePlayable: boolean;
   /** Windows the pipeline plans to sample (the progress total; retries extend it). */
   windows: number;
@@ -71,7 +76,7 @@ export function createLevelApi(deps: LevelApiDeps): LevelApi {
   function run(job: LevelJob, baseUrl: URL, opts: GenerateOptions, body: (o: PipelineOptions) => Promise<{ grid: LevelGrid; metadata: LevelMetadata }>) {
     return runJob(deps, job.model, baseUrl, job.windows * job.settings.steps, opts, (denoise, onStep) =>
       body({
-        sample: windowSampler(denoise, job.model, job.settings, job.label, onStep),
+        sample: windowSampler(denoise, job.model, job.settings, job.label, job.attributes, onStep),
         ...fillOptions(job.model),
         ensurePlayable: job.ensurePlayable,
         label: job.label,
@@ -96,7 +101,7 @@ export function createLevelApi(deps: LevelApiDeps): LevelApi {
         const pins = requestPins(request, rows, legend);
         const label = labelsFor(model, request.class, request.seed, 1)[0]!;
         const windows = planWindows(0, request.width, request.width, fillOptions(model)).length;
-        const job = { model, settings: request, label, cls: request.class, ensurePlayable: request.ensurePlayable, windows };
+        const job = { model, settings: request, label, cls: request.class, attributes: request.attributes, ensurePlayable: request.ensurePlayable, windows };
         return levelResult(model, request, await run(job, baseUrl, opts, (o) => buildLevel(rows, request.width, legend, pins, request.seed, o)));
       });
     },
@@ -118,7 +123,7 @@ export function createLevelApi(deps: LevelApiDeps): LevelApi {
       const label = keepLabel ? given.metadata.label : labelsFor(model, options.class, options.seed, 1)[0]!;
       const cls = keepLabel ? given.metadata.class : options.class;
       const windows = planWindows(options.fromCol, options.toCol, grid.cols, fillOptions(model)).length;
-      const job = { model, settings: options, label, cls, ensurePlayable: options.ensurePlayable, windows };
+      const job = { model, settings: options, label, cls, attributes: options.attributes, ensurePlayable: options.ensurePlayable, windows };
       const result = levelResult(model, options, await run(job, baseUrl, opts, (o) => regenerateRegion(grid, options.fromCol, options.toCol, options.seed, o)));
       result.ms = now() - started;
       return result;

@@ -5,7 +5,7 @@
  * what the cache key hashes, so two requests that mean the same thing share a cache entry.
  */
 import { InvalidRequestError } from '../errors.ts';
-import { KINDS, type Kind, type Manifest, type ModelEntry } from '../models/manifest.ts';
+import { KINDS, genreOf, type Genre, type Kind, type Manifest, type ModelEntry } from '../models/manifest.ts';
 import type { SamplerName } from '../core/samplers.ts';
 import { describe, integer, list, oneOf, real } from '../validate.ts';
 import type { RgbaImage } from '../models/codecs.ts';
@@ -81,7 +81,7 @@ export function randomSeed(): number {
 }
 
 /** Pick the model: by id, or the first of the requested kind. */
-export function resolveModel(manifest: Manifest, request: { kind?: unknown; model?: unknown }): ModelEntry {
+export function resolveModel(manifest: Manifest, request: { kind?: unknown; model?: unknown }, genre?: Genre): ModelEntry {
   const kind = request.kind === undefined ? undefined : oneOf('kind', request.kind, KINDS);
   if (request.model !== undefined) {
     const ids = manifest.models.filter((m) => kind === undefined || m.kind === kind).map((m) => m.id);
@@ -89,7 +89,11 @@ export function resolveModel(manifest: Manifest, request: { kind?: unknown; mode
     return manifest.models.find((m) => m.id === id)!;
   }
   if (kind === undefined) throw new InvalidRequestError('kind', `required when no model is given; valid values: ${KINDS.join(', ')}`);
-  const model = manifest.models.find((m) => m.kind === kind);
+  // The default level model is a platformer one unless a genre is asked for: adding a dungeon model must not change what `{ kind: 'level' }` means.
+  const wanted = genre ?? (kind === 'level' ? 'platformer' : null);
+  const model = manifest.models.find((m) => m.kind === kind && genreOf(m) === wanted);
+  if (!model && wanted && manifest.models.some((m) => m.kind === kind))
+    throw new InvalidRequestError('model', `no ${wanted} level model in the manifest; name one of: ${list(manifest.models.filter((m) => m.kind === kind).map((m) => m.id))}`);
   if (!model) throw new InvalidRequestError('kind', `no model of kind ${kind} in the manifest; kinds available: ${list([...new Set(manifest.models.map((m) => m.kind))])}`);
   return model;
 }

@@ -6,7 +6,7 @@ import { createBackend, type Backend, type DenoiserSession } from '../backend/on
 import { createCache, type ResultCache } from '../cache/cache.ts';
 import { concatBatch } from '../core/tensor.ts';
 import { decodeImages, decodeLevels } from '../models/codecs.ts';
-import { MAX_MANIFEST_BYTES, parseManifestText, type Manifest, type ModelEntry } from '../models/manifest.ts';
+import { MAX_MANIFEST_BYTES, genreOf, parseManifestText, type Manifest, type ModelEntry } from '../models/manifest.ts';
 import { checkOrigin, fileName, loadBytes, loadText, toUrl, verifyModelBytes } from '../models/source.ts';
 import { now } from '../clock.ts';
 import { cachedResult, labelsFor, runJob, samplingOptions } from './jobs.ts';
@@ -17,6 +17,7 @@ import { sourceTensor } from './variation.ts';
 import { variationSteps } from '../core/variation.ts';
 import type { RgbaImage } from '../models/codecs.ts';
 import { createLevelApi } from './levels.ts';
+import { createDungeonApi } from './dungeon.ts';
 import type { GenerateOptions, GenerateResult, Progress, Runtime, RuntimeOptions } from './types.ts';
 
 /** Relative to this file, so it works from the package in Node and from the dev server in a browser. */
@@ -92,11 +93,14 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
   }
 
   const levels = createLevelApi({ loadManifest, session, queue, cache });
+  const dungeons = createDungeonApi({ loadManifest, session, queue, cache });
 
   const runtime: Runtime = {
     level: levels.level,
     regenerate: levels.regenerate,
     validateLevel: levels.validateLevel,
+    dungeon: dungeons.dungeon,
+    regenerateRoom: dungeons.regenerateRoom,
 
     async validate(raw) {
       const { manifest } = await loadManifest();
@@ -129,12 +133,14 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
       return manifest.models.map((m) => ({
         id: m.id,
         kind: m.kind,
+        genre: genreOf(m),
         version: m.version,
         classes: m.classes,
         layout: m.layout,
         steps: m.steps,
         guidance: m.guidance,
         tiles: m.tiles?.map((t) => t.char) ?? null,
+        attributes: m.attributes?.map((a) => a.name) ?? [],
       }));
     },
 

@@ -26,6 +26,8 @@ export interface SampleOptions {
   region?: KnownRegion;
   /** Variations (SDEdit): start from these clean items ([C, H, W] each, or the whole batch) noised to time `t`, and sample only t -> 0. */
   start?: { x0: Float32Array; t: number };
+  /** [B, A] attributes (-1 = unknown), for models that take them (runtime/level-attributes.ts). */
+  attributes?: Float32Array;
   /** The model wraps around (tiles): sample on a rolling canvas (core/roll.ts). Not with a region. */
   seamless?: boolean;
   callback?: (info: StepInfo) => void | Promise<void>;
@@ -48,6 +50,7 @@ export async function sampleBatch(run: DenoiserRun, o: SampleOptions): Promise<F
     guidance: o.guidance,
     mask: prepared?.mask,
     known: prepared?.known,
+    attributes: o.attributes,
   });
   // The known region's mask is fixed in the graph inputs, so only region-free sampling may roll.
   const denoise = o.seamless && !prepared ? rollingDenoiser(guided, shape) : guided;

@@ -5,11 +5,12 @@
 import type { Device, ExecutedDevice } from '../backend/onnx.ts';
 import type { CacheOptions, ResultCache } from '../cache/cache.ts';
 import type { LevelGrid, RgbaImage } from '../models/codecs.ts';
-import type { Manifest, ModelEntry } from '../models/manifest.ts';
+import type { Genre, Manifest, ModelEntry } from '../models/manifest.ts';
 import type { CrossOriginPolicy } from '../models/source.ts';
 import type { LevelMetadata } from '../levels/generate.ts';
 import type { GenerateRequest, NormalizedRequest } from './request.ts';
 import type { LevelRequest, NormalizedLevelRequest, NormalizedRegenerate, RegenerateOptions } from './level-request.ts';
+import type { DungeonRequest, GeneratedDungeon, RoomOptions } from './dungeon.ts';
 
 export interface RuntimeOptions {
   /** Manifest location (URL or path), or an already-parsed manifest with the base its files resolve against. */
@@ -66,12 +67,16 @@ export type GenerateResult = ImageResult | LevelResult;
 export interface ModelSummary {
   id: string;
   kind: ModelEntry['kind'];
+  /** Level models: platformer or dungeon; null for sprites and tiles. */
+  genre: Genre | null;
   version: string;
   classes: string[];
   layout: ModelEntry['layout'];
   steps: ModelEntry['steps'];
   guidance: ModelEntry['guidance'];
   tiles: string[] | null;
+  /** Level models conditioned on attributes: their names (LevelRequest.attributes); else empty. */
+  attributes: string[];
 }
 
 export interface Runtime {
@@ -80,6 +85,10 @@ export interface Runtime {
   level(request: LevelRequest, options?: GenerateOptions): Promise<GeneratedLevel<NormalizedLevelRequest>>;
   /** Redo columns [fromCol, toCol) of a level; every cell outside stays byte-identical. */
   regenerate(level: LevelGrid | GeneratedLevel, options: RegenerateOptions, opts?: GenerateOptions): Promise<GeneratedLevel<NormalizedRegenerate>>;
+  /** A top-down dungeon of rooms joined by doors, with a start and a goal (runtime/dungeon.ts). */
+  dungeon(request: DungeonRequest, options?: GenerateOptions): Promise<GeneratedDungeon>;
+  /** Redo one room of a dungeon in place; every cell outside it stays byte-identical. */
+  regenerateRoom(dungeon: GeneratedDungeon, options: RoomOptions, opts?: GenerateOptions): Promise<GeneratedDungeon>;
   /** Validate a level request without generating. */
   validateLevel(request: LevelRequest): Promise<NormalizedLevelRequest>;
   manifest(): Promise<Manifest>;

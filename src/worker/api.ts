@@ -6,7 +6,7 @@ import type { GenerateOptions, GenerateResult, Runtime } from '../runtime/types.
 import type { ProgressCallback, WorkerApi, WorkerConfig } from './protocol.ts';
 import { guardEndpoint } from './wire.ts';
 
-const METHODS = ['init', 'generate', 'level', 'regenerate', 'validateLevel', 'cancel', 'validate', 'models', 'clearCache', 'dispose'] as const satisfies readonly (keyof WorkerApi)[];
+const METHODS = ['init', 'generate', 'level', 'regenerate', 'validateLevel', 'dungeon', 'regenerateRoom', 'cancel', 'validate', 'models', 'clearCache', 'dispose'] as const satisfies readonly (keyof WorkerApi)[];
 
 /** Exposes a worker API on `endpoint` (the worker's global scope by default) behind the message guard. */
 export function exposeWorkerApi(endpoint: Comlink.Endpoint = self as unknown as Comlink.Endpoint): void {
@@ -64,6 +64,16 @@ export function createWorkerApi(): WorkerApi {
     },
 
     validateLevel: (request) => rt().validateLevel(request),
+
+    async dungeon(id, request, onProgress) {
+      const result = await tracked(id, onProgress, (opts) => rt().dungeon(request, opts));
+      return Comlink.transfer(result, [result.grid.cells.buffer as ArrayBuffer]);
+    },
+
+    async regenerateRoom(id, dungeon, options, onProgress) {
+      const result = await tracked(id, onProgress, (opts) => rt().regenerateRoom(dungeon, options, opts));
+      return Comlink.transfer(result, [result.grid.cells.buffer as ArrayBuffer]);
+    },
 
     async cancel(id, reason) {
       controllers.get(id)?.abort(new AbortError(reason ? `The generation was aborted: ${reason}` : undefined));

@@ -12,6 +12,7 @@ import type { ProgressCallback, WorkerApi, WorkerConfig } from './protocol.ts';
 import type { GeneratedLevel } from '../runtime/types.ts';
 import type { LevelGrid } from '../models/codecs.ts';
 import type { LevelRequest, NormalizedLevelRequest, NormalizedRegenerate, RegenerateOptions } from '../runtime/level-request.ts';
+import type { DungeonRequest, GeneratedDungeon, RoomOptions } from '../runtime/dungeon.ts';
 
 /** What the client needs of a worker: comlink's endpoint, an 'error' event when it dies, and terminate. */
 export interface WorkerLike extends Comlink.Endpoint {
@@ -38,6 +39,10 @@ export interface WorkerClient {
   /** Redo columns [fromCol, toCol) of a level in the worker (runtime.regenerate). */
   regenerate(level: LevelGrid | GeneratedLevel, options: RegenerateOptions, opts?: GenerateOptions): Promise<GeneratedLevel<NormalizedRegenerate>>;
   validateLevel(request: LevelRequest): Promise<NormalizedLevelRequest>;
+  /** A dungeon of rooms, made in the worker (runtime.dungeon). */
+  dungeon(request: DungeonRequest, options?: GenerateOptions): Promise<GeneratedDungeon>;
+  /** Redo one room of a dungeon in the worker (runtime.regenerateRoom). */
+  regenerateRoom(dungeon: GeneratedDungeon, options: RoomOptions, opts?: GenerateOptions): Promise<GeneratedDungeon>;
   validate(request: GenerateRequest): Promise<NormalizedRequest>;
   models(): Promise<ModelSummary[]>;
   clearCache(): Promise<void>;
@@ -203,6 +208,8 @@ export function createWorkerClient(options: WorkerClientOptions = {}): WorkerCli
     level: (request, opts = {}) => tracked(opts, (api, id, progress) => api.level(id, request, progress) as Promise<GeneratedLevel<NormalizedLevelRequest>>),
     regenerate: (level, options, opts = {}) => tracked(opts, (api, id, progress) => api.regenerate(id, level, options, progress) as Promise<GeneratedLevel<NormalizedRegenerate>>),
     validateLevel: (request) => call((api) => api.validateLevel(request)),
+    dungeon: (request, opts = {}) => tracked(opts, (api, id, progress) => api.dungeon(id, request, progress) as Promise<GeneratedDungeon>),
+    regenerateRoom: (dungeon, options, opts = {}) => tracked(opts, (api, id, progress) => api.regenerateRoom(id, dungeon, options, progress) as Promise<GeneratedDungeon>),
     validate: (request) => call((api) => api.validate(withSourceTransfer(request))),
     models: () => call((api) => api.models()),
     clearCache: () => call((api) => api.clearCache()),

@@ -10,6 +10,7 @@ import type { GenerateResult, ModelSummary, Progress } from '../runtime/types.ts
 import type { GeneratedLevel } from '../runtime/types.ts';
 import type { LevelGrid } from '../models/codecs.ts';
 import type { LevelRequest, NormalizedLevelRequest, NormalizedRegenerate, RegenerateOptions } from '../runtime/level-request.ts';
+import type { DungeonRequest, GeneratedDungeon, RoomOptions } from '../runtime/dungeon.ts';
 
 export interface WorkerConfig {
   /** Absolute manifest URL (a relative one would resolve against the worker script, not the page). */
@@ -36,6 +37,10 @@ export interface WorkerApi {
   /** Redo columns of a level (runtime.regenerate). */
   regenerate(id: number, level: LevelGrid | GeneratedLevel, options: RegenerateOptions, onProgress?: ProgressCallback): Promise<GeneratedLevel<NormalizedRegenerate>>;
   validateLevel(request: LevelRequest): Promise<NormalizedLevelRequest>;
+  /** A dungeon of rooms (runtime.dungeon); cancellable by `id`. */
+  dungeon(id: number, request: DungeonRequest, onProgress?: ProgressCallback): Promise<GeneratedDungeon>;
+  /** Redo one room of a dungeon (runtime.regenerateRoom). */
+  regenerateRoom(id: number, dungeon: GeneratedDungeon, options: RoomOptions, onProgress?: ProgressCallback): Promise<GeneratedDungeon>;
   cancel(id: number, reason?: string): Promise<void>;
   validate(request: GenerateRequest): Promise<NormalizedRequest>;
   models(): Promise<ModelSummary[]>;

@@ -4,8 +4,8 @@
  * (or served by its dev server), served with the cross-origin-isolation headers and played in
  * Chromium: the sprite texture has its 4 frames with pixels, the level is a tilemap layer with
  * colliding tiles, generation ran (on wasm: no WebGPU flags), and no console error in the page or
- * its workers. Three combinations cover both bundlers, both Phaser versions and Vite's dev server,
- * and a fourth the no-bundler page (lib/browser/, an import map) in the webpack project's folder,
+ * its workers. Four combinations cover each bundler with each Phaser version (Vite's Phaser 3 one
+ * on its dev server), and a fifth the no-bundler page (lib/browser/, an import map) in the webpack project's folder,
  * within a few minutes on two cores (webpack runs in development mode: its production minifier
  * alone takes ~2 minutes there). First-visit bytes of the Vite build go to test-results/.
  */
@@ -14,6 +14,7 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } fr
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserForTests, launchChromium } from '../helpers/chromium.ts';
@@ -39,6 +40,7 @@ const COMBOS: Combo[] = [
   { name: 'Vite build + Phaser 4', bundler: 'vite', mode: 'build', phaser: '4.2.1' },
   { name: 'Vite dev server + Phaser 3.90', bundler: 'vite', mode: 'dev', phaser: '3.90.0' },
   { name: 'webpack 5 + Phaser 3.90', bundler: 'webpack', mode: 'build', phaser: '3.90.0' },
+  { name: 'webpack 5 + Phaser 4', bundler: 'webpack', mode: 'build', phaser: '4.2.1' },
 ];
 /** The no-bundler page shares the webpack project's folder (its node_modules; webpack's page is src/index.html). */
 const STATIC = { name: 'no bundler (static folder) + Phaser 3.90', in: 'webpack 5 + Phaser 3.90', phaser: '3.90.0' };
@@ -67,13 +69,18 @@ function freePort(): Promise<number> {
 /** `npx vite` in the project; resolves with its URL once it listens. */
 async function viteDev(cwd: string): Promise<{ url: string; proc: ChildProcess }> {
   const port = await freePort();
-  const proc = spawn(process.execPath, ['node_modules/vite/bin/vite.js', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], { cwd, stdio: 'pipe' });
+  // NO_COLOR: under CI=true picocolors colours the banner and wraps the port in bold codes.
+  const env = { ...process.env, NO_COLOR: '1' };
+  const proc = spawn(process.execPath, ['node_modules/vite/bin/vite.js', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], { cwd, env, stdio: 'pipe' });
   let out = '';
   await new Promise<void>((done, fail) => {
-    const timer = setTimeout(() => fail(new Error(`vite dev did not start: ${out}`)), 60_000);
+    const timer = setTimeout(() => {
+      proc.kill();
+      fail(new Error(`vite dev did not start: ${out}`));
+    }, 60_000);
     const onData = (d: Buffer) => {
       out += d.toString();
-      if (out.includes(`:${port}`)) {
+      if (stripVTControlCharacters(out).includes(`:${port}/`)) {
         clearTimeout(timer);
         done();
       }
@@ -225,6 +232,7 @@ describe.skipIf(!browserForTests())('the packed package in fresh user projects',
         await play(url, combo.phaser, times);
         if (served && combo.bundler === 'vite') {
           const rows = firstVisit(join(dir, 'dist'), served.fetched.keys());
+          mkdirSync('test-results', { recursive: true });
           writeFileSync('test-results/first-visit.md', `${table(rows)}\n`);
           console.log(table(rows));
         }

@@ -3,7 +3,8 @@
  * (Columns), and that a continuation request really keeps the world's last columns (outpainting),
  * is deterministic per world seed, and that the no-model fallback is too.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { rampWorld } from '../../bench/ramp.ts';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRuntime } from '../../src/runtime/runtime.ts';
@@ -14,7 +15,7 @@ import { Columns } from '../../sample-game/src/world/columns.ts';
 import { startCells } from '../../src/levels/playability.ts';
 import { extendLevelRequest } from '../../src/runtime/extend.ts';
 import type { LevelGrid } from '../../src/models/codecs.ts';
-import { CHUNK_WIDTH, CONTEXT, FIRST_WIDTH, firstChunkRequest, nextChunkRequest } from '../../sample-game/src/world/chunk-requests.ts';
+import { CHUNK_WIDTH, CONTEXT, DIFFICULTY_END, DIFFICULTY_START, FIRST_WIDTH, RAMP_CHUNKS, difficultyAt, firstChunkRequest, nextChunkRequest } from '../../sample-game/src/world/chunk-requests.ts';
 import { proceduralChunk } from '../../sample-game/src/world/procedural.ts';
 
 const REAL = fileURLToPath(new URL('../../models/manifest.json', import.meta.url));
@@ -54,6 +55,17 @@ describe('chunk requests', () => {
     expect(cols.at(0, 99)).toBe(0);
   });
 
+  it('difficulty ramps up with distance, for models that take it; others get no attributes', () => {
+    const asked = Array.from({ length: RAMP_CHUNKS + 5 }, (_, i) => nextChunkRequest(1, i, true).attributes!.difficulty as number);
+    expect(asked[0]).toBe(DIFFICULTY_START);
+    expect(asked.at(-1)).toBe(DIFFICULTY_END);
+    for (let i = 1; i < asked.length; i++) expect(asked[i]!).toBeGreaterThanOrEqual(asked[i - 1]!);
+    expect(difficultyAt(RAMP_CHUNKS / 2)).toBeCloseTo((DIFFICULTY_START + DIFFICULTY_END) / 2, 3);
+    expect(firstChunkRequest(1, true).attributes).toEqual({ difficulty: DIFFICULTY_START });
+    expect('attributes' in firstChunkRequest(1)).toBe(false);
+    expect('attributes' in nextChunkRequest(1, 9)).toBe(false);
+  });
+
   it('the procedural fallback is deterministic and starts flat', () => {
     const a = proceduralChunk(7, FIRST_WIDTH, 6);
     expect(Array.from(a.cells)).toEqual(Array.from(proceduralChunk(7, FIRST_WIDTH, 6).cells));
@@ -86,5 +98,23 @@ describe(`outpainting chunks with ${REAL_LEVEL ? 'level-smb' : 'the tiny fixture
     const b = await world(11);
     expect(a.length).toBe(FIRST_WIDTH + CHUNK_WIDTH - CONTEXT);
     expect(Array.from(a.tail(a.length).cells)).toEqual(Array.from(b.tail(b.length).cells));
+  }, 120_000);
+});
+
+const REAL_TAKES_DIFFICULTY = REAL_LEVEL && JSON.parse(readFileSync(REAL, 'utf8')).models.some((m: { kind: string; attributes?: Array<{ name: string }> }) => m.kind === 'level' && m.attributes?.some((a) => a.name === 'difficulty'));
+
+describe.skipIf(!REAL_TAKES_DIFFICULTY)('the difficulty ramp with level-smb', () => {
+  it('the later chunks of a world are harder than the first ones (bench/ramp.ts, 4 worlds)', async () => {
+    const runtime = createRuntime({ manifest: REAL, cache: false });
+    try {
+      const chunks = (await Promise.all([1, 2, 3, 4].map((s) => rampWorld(runtime, s, 25)))).flat();
+      const mean = (from: number, to: number) => {
+        const part = chunks.filter((c) => c.index >= from && c.index < to);
+        return part.reduce((t, c) => t + c.raw, 0) / part.length;
+      };
+      expect(mean(20, 25)).toBeGreaterThan(mean(1, 6) * 1.2);
+    } finally {
+      await runtime.dispose();
+    }
   }, 120_000);
 });

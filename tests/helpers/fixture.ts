@@ -4,6 +4,8 @@ import { fileURLToPath } from 'node:url';
 export const FIXTURE_DIR = fileURLToPath(new URL('../fixtures/tiny/', import.meta.url));
 export const FIXTURE_MANIFEST = `${FIXTURE_DIR}manifest.json`;
 export const FIXTURE_MODEL = `${FIXTURE_DIR}tiny.onnx`;
+/** The plugin family's tiny level model (with attributes) as a parity fixture, written by tests/fixtures/plugin/make.py. */
+export const LEVEL_PARITY_DIR = fileURLToPath(new URL('../fixtures/plugin/level-parity/', import.meta.url));
 
 export interface ParityCase {
   name: string;
@@ -16,6 +18,8 @@ export interface ParityCase {
   known: number[] | null;
   noise: number[];
   stepNoise: number[][] | null;
+  /** [B * A] for a model that takes attributes (-1 = unknown); absent or null: the runtime's default, all unknown. */
+  attributes?: number[] | null;
   expected: number[];
 }
 
@@ -41,8 +45,9 @@ export function fixtureBytes(dir = FIXTURE_DIR): Uint8Array {
  */
 export function parityFixtureDirs(): string[] {
   const smoke = process.env.SMOKE_FIXTURE;
-  // The smoke run's level model, and its tiny seamless tile (circular padding through ONNX).
-  return smoke ? [FIXTURE_DIR, smoke, join(smoke, 'tile', 'parity')] : [FIXTURE_DIR];
+  // The plugin family's level model takes attributes; the smoke run's level model (attributes too), and its tiny seamless tile (circular padding through ONNX).
+  const committed = [FIXTURE_DIR, LEVEL_PARITY_DIR];
+  return smoke ? [...committed, smoke, join(smoke, 'tile', 'parity')] : committed;
 }
 
 import { mkdtempSync, writeFileSync, copyFileSync } from 'node:fs';

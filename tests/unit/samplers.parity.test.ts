@@ -7,6 +7,10 @@ import { samplers } from '../../src/core/samplers.ts';
 import { timeGrid } from '../../src/core/schedule.ts';
 import type { Shape4 } from '../../src/core/tensor.ts';
 import { fixtureBytes, parityFixtureDirs, readParity } from '../helpers/fixture.ts';
+import { parseManifest } from '../../src/models/manifest.ts';
+import { attributeInput } from '../../src/runtime/level-attributes.ts';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 /** max |a - b| / max |b|: the error relative to the output's scale. */
 function relativeError(actual: Float32Array, expected: number[]): number {
@@ -23,6 +27,7 @@ const setups = parityFixtureDirs().flatMap((dir) => (['wasm', 'auto'] as const).
 
 describe.each(setups)('parity with the Python reference sampler (%s, device %s)', (dir, device) => {
   const parity = readParity(dir);
+  const model = parseManifest(JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'))).models[0]!;
   const backend = createBackend({ device });
   const session = backend.session(`parity:${dir}`, async () => fixtureBytes(dir));
 
@@ -39,6 +44,8 @@ describe.each(setups)('parity with the Python reference sampler (%s, device %s)'
       guidance: c.guidance,
       mask: prepared?.mask,
       known: prepared?.known,
+      // A case without attributes gets what the runtime sends a request without them.
+      attributes: c.attributes ? Float32Array.from(c.attributes) : attributeInput(model, undefined, c.label.length),
     });
     const out = await samplers[c.sampler](denoise, noise0, timeGrid(c.steps), {
       eta: c.eta,

@@ -46,19 +46,25 @@ afterEach(() => {
   setLogger({ warn: (m) => console.warn(m), info: () => {} });
 });
 
+/** Under fake timers: `pending` is still open 100 ms before `ms`, and has rejected with a BackendError 100 ms after. */
+async function rejectsOnlyAfter(pending: Promise<unknown>, ms: number): Promise<Error> {
+  const outcome = pending.catch((e: unknown) => e);
+  await vi.advanceTimersByTimeAsync(ms - 100);
+  let settled = false;
+  void outcome.then(() => (settled = true));
+  await Promise.resolve();
+  expect(settled).toBe(false);
+  await vi.advanceTimersByTimeAsync(200);
+  const error = await outcome;
+  expect(error).toBeInstanceOf(BackendError);
+  return error as Error;
+}
+
 describe('worker start-up', () => {
   it('a worker that never answers rejects after 20 s by default with a BackendError naming the fix', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const client = createWorkerClient({ createWorker: silentWorker });
-    const outcome = client.models().catch((e: unknown) => e);
-    await vi.advanceTimersByTimeAsync(19_900);
-    let settled = false;
-    void outcome.then(() => (settled = true));
-    await Promise.resolve();
-    expect(settled).toBe(false);
-    await vi.advanceTimersByTimeAsync(200);
-    const error = await outcome;
-    expect(error).toBeInstanceOf(BackendError);
+    const error = await rejectsOnlyAfter(client.models(), 20_000);
     expect((error as Error).message).toMatch(/^the generation worker did not start within 20 s: the worker script must be served and run as a module worker .*README/);
     await client.terminate();
   });
@@ -112,15 +118,7 @@ describe('onnxruntime start-up', () => {
   it('a session that is never created rejects after 30 s by default, naming threads and the .wasm', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     ort.create.mockImplementation(() => new Promise(() => undefined));
-    const outcome = createBackend({ device: 'wasm', numThreads: 2 }).session('k1', model, 'sprite.onnx').catch((e: unknown) => e);
-    await vi.advanceTimersByTimeAsync(29_900);
-    let settled = false;
-    void outcome.then(() => (settled = true));
-    await Promise.resolve();
-    expect(settled).toBe(false);
-    await vi.advanceTimersByTimeAsync(200);
-    const error = await outcome;
-    expect(error).toBeInstanceOf(BackendError);
+    const error = await rejectsOnlyAfter(createBackend({ device: 'wasm', numThreads: 2 }).session('k1', model, 'sprite.onnx'), 30_000);
     expect((error as Error).name).toBe('BackendError');
     expect((error as Error).message).toMatch(/^sprite\.onnx: session creation on wasm did not finish within 30 s; onnxruntime-web is stuck starting its 2 wasm threads .*worker: \{ format: 'es' \}.*numThreads: 1.*or fetching its \.wasm/);
   });

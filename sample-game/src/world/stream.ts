@@ -89,10 +89,12 @@ export class LevelStream {
     const signal = this.controller.signal;
     // The world's tile ids are SMB legend ids (tiles.ts), so its tail is a level in that legend.
     const world = { ...this.columns.tail(CONTEXT), legend: SMB_LEGEND };
+    // Later chunks are harder where the model takes a difficulty attribute (chunk-requests.ts).
+    const ramp = this.generation.models.level.attributes.includes('difficulty');
     const level = await this.playableOrAsSampled((ensurePlayable) =>
       index === 0
-        ? this.generation.level({ ...firstChunkRequest(this.worldSeed), ensurePlayable }, signal, onProgress)
-        : this.generation.extend(world, { ...nextChunkRequest(this.worldSeed, index), ensurePlayable }, signal, onProgress),
+        ? this.generation.level({ ...firstChunkRequest(this.worldSeed, ramp), ensurePlayable }, signal, onProgress)
+        : this.generation.extend(world, { ...nextChunkRequest(this.worldSeed, index, ramp), ensurePlayable }, signal, onProgress),
     );
     return { grid: level.grid, from: index === 0 ? 0 : CONTEXT, cached: level.cached, ms: level.ms, source: 'model' };
   }
