@@ -12,9 +12,9 @@ import type { GeneratedDungeon } from '../src/runtime/dungeon.ts';
 import type { ImageResult } from '../src/runtime/types.ts';
 import type { LevelGrid } from '../src/models/codecs.ts';
 import { extendLevelRequest, type ExtendLevelRequest } from '../src/runtime/extend.ts';
-import { addSheetTexture } from './textures.ts';
+import { addSheetTexture, texturePixels } from './textures.ts';
 import type { StoredLevel } from './level.ts';
-import { DiffusionEvents, type AssetKind, type BackendName, type CallOptions, type DiffusionPluginOptions, type DiffusionProgress, type LevelRequest, type ResultOf } from './types.ts';
+import { DiffusionEvents, type AssetKind, type BackendName, type CallOptions, type DiffusionPluginOptions, type DiffusionProgress, type LevelRequest, type ResultOf, type TextureSource } from './types.ts';
 import { registerFileTypes } from './loader.ts';
 
 export const GLOBAL_KEY = 'DiffusionPlugin';
@@ -97,7 +97,7 @@ export class DiffusionPlugin extends Phaser.Plugins.BasePlugin {
       opts.emit?.(event, ...args);
     };
     const steps = typeof this.options.steps === 'number' ? this.options.steps : this.options.steps?.[kind];
-    const req = { ...(steps === undefined ? {} : { steps }), ...request, kind };
+    const req: Record<string, unknown> = { ...(steps === undefined ? {} : { steps }), ...request, kind };
     const call = {
       signal: opts.signal,
       onProgress: (p: object) => {
@@ -107,6 +107,8 @@ export class DiffusionPlugin extends Phaser.Plugins.BasePlugin {
       },
     };
     try {
+      // A texture as a variation's source: its pixels, read here (the worker has no textures).
+      if (isTextureSource(req.from)) req.from = texturePixels(this.game.textures, req.from);
       // Loader configs arrive untyped; the worker validates them and names any bad field.
       const result = kind === 'level' ? await this.client.level(req as never, call) : kind === 'dungeon' ? await this.client.dungeon(req as never, call) : await this.client.generate(req as never, call);
       emit(DiffusionEvents.CACHE, { key, kind, hit: result.cached });
@@ -165,6 +167,9 @@ export class DiffusionPlugin extends Phaser.Plugins.BasePlugin {
     super.destroy();
   }
 }
+
+const isTextureSource = (from: unknown): from is TextureSource =>
+  typeof from === 'string' || (typeof from === 'object' && from !== null && typeof (from as { texture?: unknown }).texture === 'string');
 
 /** One legend square as its own image, so the legend texture gets the same numbered frames as a sheet. */
 function tileImage(grid: LevelGrid, id: number, size: number) {

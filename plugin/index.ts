@@ -24,7 +24,7 @@ export { DiffusionLevel } from './level.ts';
 export type { StoredLevel, TilemapOptions, LevelTilemap } from './level.ts';
 export { DiffusionEvents } from './types.ts';
 export type {
-  DiffusionPluginOptions, AssetKind, SpriteRequest, TileRequest, LevelRequest, CallOptions, DiffusionProgress, CacheEvent, BackendName, ResultOf,
+  DiffusionPluginOptions, AssetKind, SpriteRequest, TileRequest, TextureSource, LevelRequest, CallOptions, DiffusionProgress, CacheEvent, BackendName, ResultOf,
 } from './types.ts';
 // Errors a listener may want to test with instanceof (names also survive as `error.name`).
 export { InvalidRequestError, ModelLoadError, ManifestError, ModelIntegrityError, BackendError, AbortError, UnplayableLevelError, AssetDiffusionError } from '../src/errors.ts';

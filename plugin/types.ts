@@ -46,9 +46,15 @@ export interface DiffusionPluginOptions {
   client?: WorkerClient;
 }
 
-/** Sprite and tile requests: the runtime's request without `kind` (the method says it). */
-export type SpriteRequest = Omit<GenerateRequest, 'kind' | 'width'>;
-export type TileRequest = Omit<GenerateRequest, 'kind' | 'width' | 'alphaThreshold' | 'palette'>;
+/** `from` in a sprite or tile request may name a texture (its whole source) or a texture and one of its frames. */
+export type TextureSource = string | { texture: string; frame?: string | number };
+
+/**
+ * Sprite and tile requests: the runtime's request without `kind` (the method says it). `from` may
+ * also be a texture key, or `{ texture, frame }`: its pixels are the variation's source.
+ */
+export type SpriteRequest = Omit<GenerateRequest, 'kind' | 'width' | 'from'> & { from?: GenerateRequest['from'] | TextureSource };
+export type TileRequest = Omit<SpriteRequest, 'alphaThreshold' | 'palette'>;
 export type { LevelRequest };
 
 /** The third argument of `sprites`, `tiles` and `level`. */

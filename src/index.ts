@@ -7,6 +7,8 @@ export { generate, createRuntime, defaultManifestUrl } from './runtime/runtime.t
 export type { Runtime, RuntimeOptions, GenerateOptions, GenerateResult, ImageResult, LevelResult, Progress, ModelSummary } from './runtime/types.ts';
 export { normalizeRequest, canonicalRequest, SAMPLERS, MAX_COUNT } from './runtime/request.ts';
 export type { GenerateRequest, NormalizedRequest } from './runtime/request.ts';
+export { normalizeSource, DEFAULT_STRENGTH } from './runtime/variation.ts';
+export type { SourceImage } from './runtime/variation.ts';
 
 // Errors (names survive the worker boundary; reviveError rebuilds the classes)
 export {
@@ -30,7 +32,7 @@ export { decodeImages, encodeImages, decodeLevels, encodeLevels } from './models
 export type { RgbaImage, LevelGrid, ImageDecodeOptions } from './models/codecs.ts';
 export { quantisePalette } from './models/palette.ts';
 export { composeSheet } from './models/sheet.ts';
-export { encodePng } from './png.ts';
+export { encodePng, decodePngRgba } from './png.ts';
 
 // Levels: long levels (runtime.level / regenerate), playability, structures, exporters
 export { normalizeLevelRequest, MIN_LEVEL_WIDTH, MAX_LEVEL_WIDTH, DEFAULT_FLAT_START } from './runtime/level-request.ts';
@@ -58,6 +60,7 @@ export type { Denoise, SamplerOptions, SamplerName, StepInfo, Inpaint } from './
 export { guidedDenoiser } from './core/guidance.ts';
 export type { DenoiserFeeds, DenoiserRun } from './core/guidance.ts';
 export { rectifiedFlow, timeGrid } from './core/schedule.ts';
+export { noiseTo, variationGrid, variationSteps } from './core/variation.ts';
 export { createRng } from './core/rng.ts';
 export type { Rng } from './core/rng.ts';
 

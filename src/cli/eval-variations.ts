@@ -62,18 +62,19 @@ export interface VariationsReport {
 export const SHEET_STRENGTHS = [0.3, 0.6] as const;
 const SHEET_SOURCES = 3;
 const SHEET_SCALE = 4;
+const SHEET_MARGIN = 3;
 
 const round = (v: number): number => Number(v.toFixed(4));
 const mean = (v: number[]): number => v.reduce((a, b) => a + b, 0) / v.length;
 
-/** Each pixel as a `k` x `k` block, so a 32-pixel sprite reads in a document. */
-function upscale(img: RgbaImage, k: number): RgbaImage {
-  const [w, h] = [img.width * k, img.height * k];
+/** Each pixel as a `k` x `k` block inside a transparent margin, so 32-pixel frames read in a document and seamless tiles do not run together. */
+function upscale(img: RgbaImage, k: number, margin: number): RgbaImage {
+  const [w, h] = [img.width * k + 2 * margin, img.height * k + 2 * margin];
   const data = new Uint8ClampedArray(w * h * 4);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
+  for (let y = 0; y < img.height * k; y++) {
+    for (let x = 0; x < img.width * k; x++) {
       const from = (Math.floor(y / k) * img.width + Math.floor(x / k)) * 4;
-      data.set(img.data.subarray(from, from + 4), (y * w + x) * 4);
+      data.set(img.data.subarray(from, from + 4), ((y + margin) * w + x + margin) * 4);
     }
   }
   return { width: w, height: h, data };
@@ -145,7 +146,7 @@ export async function evalVariations(runtime: Runtime, kind: string, f: EvalVari
   for (let i = 0; i < Math.min(SHEET_SOURCES, sources.length); i++) {
     for (const strength of SHEET_STRENGTHS) frames.push(snapped[i]!, ...(await vary(i, strength, 4)).images);
   }
-  return { report, sheet: composeSheet(frames.map((img) => upscale(img, SHEET_SCALE)), 5) };
+  return { report, sheet: composeSheet(frames.map((img) => upscale(img, SHEET_SCALE, SHEET_MARGIN)), 5) };
 }
 
 export function formatVariations(r: VariationsReport): string {

@@ -14,7 +14,7 @@ import { openGame as openPluginGame, readmeExample, startPluginHarness, type Plu
 const PACK_OUT = 'test-results/plugin-pack';
 const README_SNIPPET = 'tests/e2e/plugin/readme-game.ts';
 
-type PageApi = Record<'inspect' | 'runtimeInvalid' | 'cancelOnShutdown' | 'destroyGame' | 'packCheck', () => any> & { record: { ready: boolean } };
+type PageApi = Record<'inspect' | 'runtimeInvalid' | 'variationFromTexture' | 'cancelOnShutdown' | 'destroyGame' | 'packCheck', () => any> & { record: { ready: boolean } };
 type Win = { plugin: PageApi };
 declare const window: Win & { game: any };
 
@@ -91,6 +91,15 @@ describe.skipIf(!browserForTests())('Phaser plugin in Chromium', () => {
     expect(run.rejected).toEqual({ name: 'InvalidRequestError', message: 'count: must be an integer from 1 to 64 (got 0)' });
     expect(run.newErrors.map((e: any) => e.payload)).toEqual([{ errorName: 'InvalidRequestError', message: 'count: must be an integer from 1 to 64 (got 0)', key: 'bad-runtime', kind: 'sprite' }]);
     expect(run.ticked).toBeGreaterThan(5); // the loop kept running through and after the error
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('sprites({ from: texture frame, strength }) varies a texture: strength 0 returns the frame, an unknown key is a named error', async () => {
+    const r = await page.evaluate(() => window.plugin.variationFromTexture());
+    expect(r.same).toEqual([r.source, r.source]);
+    expect(r.varied.frames).toEqual(['0', '1']);
+    for (const n of r.varied.opaque) expect(n).toBeGreaterThan(0);
+    expect(r.missing).toEqual({ name: 'InvalidRequestError', message: 'from: no texture "no-such-texture" (load or generate it first)' });
     expect(pageErrors).toEqual([]);
   });
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decode } from 'fast-png';
 import { describe, expect, it } from 'vitest';
-import { encodePng } from '../../src/png.ts';
+import { decodePngRgba, encodePng } from '../../src/png.ts';
 import { parseManifest } from '../../src/models/manifest.ts';
 import { normalizeSource } from '../../src/runtime/variation.ts';
 import { FIXTURE_MANIFEST, fixtureManifestJson } from '../helpers/fixture.ts';
@@ -64,6 +64,22 @@ describe('asset-diffusion generate --from', () => {
   });
 });
 
+describe('decodePngRgba', () => {
+  it('reads RGB, grey + alpha and indexed PNGs as RGBA; refuses a header that declares too many pixels before decoding', async () => {
+    const { encode } = await import('fast-png');
+    const rgb = decodePngRgba(encode({ width: 2, height: 1, data: Uint8Array.from([1, 2, 3, 4, 5, 6]), channels: 3 }), 'from');
+    expect(Array.from(rgb.data)).toEqual([1, 2, 3, 255, 4, 5, 6, 255]);
+    const ga = decodePngRgba(encode({ width: 1, height: 1, data: Uint8Array.from([9, 0]), channels: 2 }), 'from');
+    expect(Array.from(ga.data)).toEqual([9, 9, 9, 0]);
+    const indexed = decodePngRgba(encode({ width: 2, height: 1, data: Uint8Array.from([1, 0]), depth: 8, channels: 1, palette: [[10, 20, 30], [40, 50, 60]] }), 'from');
+    expect(Array.from(indexed.data)).toEqual([40, 50, 60, 255, 10, 20, 30, 255]);
+    const bomb = encodePng({ width: 16, height: 16, data: new Uint8ClampedArray(1024) });
+    const header = new DataView(bomb.buffer, bomb.byteOffset);
+    [16, 20].forEach((at) => header.setUint32(at, 100_000)); // IHDR width and height
+    expect(() => decodePngRgba(bomb, 'from')).toThrow(/^from: the PNG is 100000x100000; at most 4194304 pixels are read$/);
+  });
+});
+
 describe('asset-diffusion eval variations', () => {
   it('prints the distance per strength as JSON, 0 at strength 0, and writes the sheet', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'asset-diffusion-var-'));
@@ -73,8 +89,8 @@ describe('asset-diffusion eval variations', () => {
     expect(report.curve.map((p: { strength: number; steps: number }) => [p.strength, p.steps])).toEqual([[0, 0], [0.5, 2], [1, 4]]);
     expect(report.curve[0]).toMatchObject({ l1: 0, changed: 0 });
     expect(report.curve[2].l1).toBeGreaterThan(0);
-    // 2 sources x 2 rows (0.3, 0.6) of source + 4 variations, each frame scaled 4x.
+    // 2 sources x 2 rows (0.3, 0.6) of source + 4 variations, each 16x16 frame scaled 4x in a 3-pixel margin.
     const sheet = decode(readFileSync(join(dir, 's.png')));
-    expect([sheet.width, sheet.height]).toEqual([5 * 64, 4 * 64]);
+    expect([sheet.width, sheet.height]).toEqual([5 * 70, 4 * 70]);
   });
 });

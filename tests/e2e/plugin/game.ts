@@ -169,6 +169,30 @@ async function runtimeInvalid() {
   return { rejected, newErrors: record.events.filter((e) => e.name === 'error').slice(errors), ticked: record.ticks - before };
 }
 
+/** RGBA bytes of one frame of a texture, read back from its source image. */
+function frameRgba(key: string, frame: number): number[] {
+  const f = game.textures.get(key).get(frame);
+  const canvas = document.createElement('canvas');
+  [canvas.width, canvas.height] = [f.cutWidth, f.cutHeight];
+  const ctx = canvas.getContext('2d')!;
+  ctx.drawImage(f.source.image as CanvasImageSource, f.cutX, f.cutY, f.cutWidth, f.cutHeight, 0, 0, f.cutWidth, f.cutHeight);
+  return Array.from(ctx.getImageData(0, 0, f.cutWidth, f.cutHeight).data);
+}
+
+/** Variations with a texture as the source: strength 0 gives the frame back, 0.5 a variation; an unknown key is a named error. */
+async function variationFromTexture() {
+  const d = main().diffusion;
+  await d.sprites('heroes-same', { from: { texture: 'heroes', frame: 0 }, strength: 0, count: 2 });
+  await d.sprites('heroes-var', { from: { texture: 'heroes', frame: 1 }, strength: 0.5, count: 2, class: 'hero', seed: 5 });
+  let missing: { name: string; message: string } | null = null;
+  try {
+    await d.sprites('nope', { from: 'no-such-texture' });
+  } catch (e) {
+    missing = { name: (e as Error).name, message: (e as Error).message };
+  }
+  return { source: frameRgba('heroes', 0), same: [frameRgba('heroes-same', 0), frameRgba('heroes-same', 1)], varied: framePixels('heroes-var'), missing };
+}
+
 /** Scene shutdown aborts its pending request; the queue then moves on (a runtime sprites + level call succeed). */
 async function cancelOnShutdown() {
   game.scene.start('side');
@@ -230,4 +254,4 @@ function packCheck() {
   };
 }
 
-Object.assign(window, { plugin: { record, inspect, runtimeInvalid, cancelOnShutdown, destroyGame, packCheck } });
+Object.assign(window, { plugin: { record, inspect, runtimeInvalid, variationFromTexture, cancelOnShutdown, destroyGame, packCheck } });
