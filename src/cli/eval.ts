@@ -96,9 +96,9 @@ export async function evalLevels(runtime: Runtime, f: EvalFlags, report: (line: 
   const training = loadTrainingLevels(f.data ?? defaultDataDir()).map((l) => l.grid);
   if (count > 0x100000000 - request.seed) throw new InvalidRequestError('count', `seed + count must stay below 2^32`);
 
-  await runtime.level({ ...base, width: 16, steps: 1, seed: 0, ensurePlayable: false });
   // Without --attributes: `count` levels as they come. With it: `count` levels per attribute, each asking for one of five values.
   const sweep = f.attributes === undefined ? undefined : sweepPlan(model, f.attributes, count);
+  await runtime.level({ ...base, width: 16, steps: 1, seed: 0, ensurePlayable: false });
   const requests: LevelRequest[] = sweep
     ? sweep.flatMap((a) => a.requested.map((v, i) => ({ ...base, seed: request.seed + i, attributes: { [a.name]: v } })))
     : Array.from({ length: count }, (_, i) => ({ ...base, seed: request.seed + i }));
