@@ -3,7 +3,8 @@
  * snapped to what the model can draw, its tensor, and the distance the eval reports.
  */
 import { InvalidRequestError } from '../errors.ts';
-import { sha256HexSync } from '../core/sha256.ts';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
 import { encodeImages, type RgbaImage } from '../models/codecs.ts';
 import type { ModelEntry } from '../models/manifest.ts';
 import { snapToPalette } from '../models/palette.ts';
@@ -47,7 +48,7 @@ export function normalizeSource(model: ModelEntry, from: unknown): NormalizedSou
     else data[i + 3] = 255;
   }
   if (model.palette) snapToPalette(data, model.palette);
-  return { image: { width: w, height: h, data }, sha256: sha256HexSync(data) };
+  return { image: { width: w, height: h, data }, sha256: bytesToHex(sha256(new Uint8Array(data.buffer, data.byteOffset, data.byteLength))) };
 }
 
 /** `strength` in [0, 1], only with `from`; DEFAULT_STRENGTH when `from` comes without one. */

@@ -3,7 +3,6 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as Comlink from 'comlink';
 import { describe, expect, it } from 'vitest';
-import { sha256HexSync } from '../../src/core/sha256.ts';
 import { timeGrid } from '../../src/core/schedule.ts';
 import { noiseTo, variationGrid, variationSteps } from '../../src/core/variation.ts';
 import { InvalidRequestError } from '../../src/errors.ts';
@@ -28,13 +27,6 @@ function image(w = 16, h = 16) {
 }
 
 describe('noising maths', () => {
-  it('sha256HexSync matches node:crypto across the padding boundaries', () => {
-    for (const n of [0, 1, 55, 56, 63, 64, 65, 1024, 4097]) {
-      const bytes = Uint8Array.from({ length: n }, (_, i) => (i * 31 + 7) & 255);
-      expect(sha256HexSync(bytes)).toBe(createHash('sha256').update(bytes).digest('hex'));
-    }
-  });
-
   it('runs only the part of the schedule below strength', () => {
     expect(variationSteps(0, 12)).toBe(0);
     expect(variationSteps(0.3, 12)).toBe(4);
