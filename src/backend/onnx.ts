@@ -250,6 +250,9 @@ export function createBackend(options: BackendOptions = {}): Backend {
       graphOptimizationLevel: 'all',
       // ORT's C++ logger warns about shape ops kept on the CPU on every WebGPU session; only errors matter here.
       logSeverityLevel: 3,
+      // onnxruntime-node's intra-op threads spin-wait by default and take the core a game, a build or
+      // a second bake needs: calls took 0.5-0.65x the time without it under load (docs/BENCHMARKS.md, attempt 1).
+      ...(dev === 'cpu' && { extra: { session: { intra_op: { allow_spinning: '0' } } } }),
     });
     return timeout(created, ms, () => {
       // A late session is released when it arrives, so it does not hold memory nobody can use.
