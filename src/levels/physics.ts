@@ -141,11 +141,12 @@ export function arcTable(physics: JumpPhysics): ArcTable {
   const jumps: Arc[][][] = [];
   const falls: Arc[][] = [];
   const bounces: Arc[][][] = [];
-  const seen = new Set<string>();
+  /** Every hold variant into `into`, duplicates (within that list) removed. */
   const variants = (s: number, direction: 1 | -1, upward: number, into: Arc[]) => {
+    const seen = new Set<string>();
     for (const hold of physics.holdFrames) {
       const arc = traceArc(physics, s, direction, upward, hold);
-      const key = `${s}:${upward}:${arcKey(arc)}`;
+      const key = arcKey(arc);
       if (seen.has(key)) continue;
       seen.add(key);
       into.push(arc);

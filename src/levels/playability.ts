@@ -332,7 +332,6 @@ export function checkPlayability(grid: LevelGrid, options: PlayabilityOptions = 
     }
   }
 
-
   const finish = goal as { state: number; cells: number[] } | null;
   const end = finish ?? { state: best.state, cells: [] };
   const path = buildPath(end.state, end.cells, parent, segments);

@@ -9,7 +9,7 @@ const gap = (width: number) => flat(width + 20, (rows) => { for (let c = 10; c <
 const wall = (height: number) => flat(20, (rows) => { for (let c = 10; c < 20; c++) for (let r = 13 - height; r < 13; r++) rows[r]![c] = 'X'; });
 
 /** Levels from `generate level --width 200 --seed S --format vglc` (model level-smb 1.0.0), kept as text. */
-const fixture = (seed: number): LevelGrid => parseVglc(readFileSync(new URL(`./fixtures/smb-w200-seed${seed}.txt`, import.meta.url), 'utf8'));
+const fixture = (seed: number | string): LevelGrid => parseVglc(readFileSync(new URL(`./fixtures/smb-w200-seed${seed}.txt`, import.meta.url), 'utf8'));
 
 describe('the reference agent (frame-level SMB physics)', () => {
   it('runs a flat level, clears an 8-tile gap and a 5-tile wall, not a 10-tile gap or a 6-tile wall', () => {
@@ -42,6 +42,17 @@ describe('the checker passes only what the agent beats', () => {
     expect(checkPlayability(grid).playable).toBe(false);
     expect(checkPlayability(grid).reachedColumn).toBe(9);
   });
+
+  it('seed 2 (200 columns): the raw sample is rejected, and what --ensure-playable made of it is beaten', () => {
+    // Both from the CLI (`--seed 2 --class smb`, without and with --ensure-playable). The raw one
+    // hides its way on in a corridor under a brick mass; the old checker passed it.
+    const raw = checkPlayability(fixture('2-raw'));
+    expect(raw.playable).toBe(false);
+    expect(raw.reason).toMatch(/^stuck at column 93/);
+    const ensured = fixture('2-ensured');
+    expect(checkPlayability(ensured).playable).toBe(true);
+    expect(playLevel(ensured).beaten).toBe(true);
+  }, 120_000);
 
   // 7011, 7039 and 7023 are the levels of issue 15; 7017 and 7022 are the two where the first
   // version of the agent (no A-held stomp bounce) disagreed with the checker.
