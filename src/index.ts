@@ -47,6 +47,15 @@ export { ATTRIBUTE_NAMES, ATTRIBUTE_LEVELS, measureAttributes, rawAttributes, no
 export type { LevelAttributes, NormalizedAttributes } from './runtime/level-attributes.ts';
 export { toRows, toVglc, toTmj, levelPreview, levelPreviewPng, legendTileset } from './levels/export.ts';
 
+// Dungeons (top-down rooms joined by doors: runtime.dungeon / regenerateRoom; docs/DUNGEONS.md)
+export { normalizeDungeonRequest, MIN_ROOMS, MAX_ROOMS, DEFAULT_ROOMS } from './runtime/dungeon-request.ts';
+export type { DungeonRequest, NormalizedDungeonRequest, RoomOptions } from './runtime/dungeon-request.ts';
+export type { GeneratedDungeon } from './runtime/types.ts';
+export type { DungeonMetadata } from './levels/dungeon/generate.ts';
+export type { DungeonPlan, RoomPlan } from './levels/dungeon/layout.ts';
+export { checkDungeon } from './levels/dungeon/reach.ts';
+export { ZELDA_LEGEND } from './levels/dungeon/legend.ts';
+
 // Cache
 export { createCache, approximateBytes } from './cache/cache.ts';
 export type { ResultCache, CacheOptions, CacheStats } from './cache/cache.ts';

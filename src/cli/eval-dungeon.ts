@@ -9,10 +9,11 @@ import { dungeonTiles } from '../levels/dungeon/legend.ts';
 import { roomKl, roomKlBaseline, roomNovelty, roomNoveltyBaseline } from '../levels/dungeon/metrics.ts';
 import { loadTrainingRooms } from '../levels/dungeon/training-data.ts';
 import { defaultDataDir } from '../levels/training-data.ts';
-import { normalizeDungeonRequest, type DungeonRequest, type GeneratedDungeon } from '../runtime/dungeon.ts';
+import { normalizeDungeonRequest, type DungeonRequest } from '../runtime/dungeon-request.ts';
+import type { GeneratedDungeon } from '../runtime/types.ts';
 import type { Runtime } from '../runtime/types.ts';
 import { integer } from '../validate.ts';
-import type { EvalFlags } from './eval.ts';
+import type { EvalFlags } from './eval-flags.ts';
 import { numeric } from './generate.ts';
 
 export interface DungeonEvalReport {

@@ -4,7 +4,6 @@
  * structures, time per level).
  */
 import { InvalidRequestError, UnplayableLevelError } from '../errors.ts';
-import type { Device } from '../backend/onnx.ts';
 import type { GeneratedLevel, Runtime } from '../runtime/types.ts';
 import { SMB_LEGEND } from '../levels/legend.ts';
 import { brokenStructureRate, kl, klBaseline, novelty } from '../levels/metrics.ts';
@@ -14,26 +13,10 @@ import { defaultDataDir, loadTrainingLevels } from '../levels/training-data.ts';
 import { integer } from '../validate.ts';
 import { numeric } from './generate.ts';
 import { loadCliManifest } from './manifest.ts';
+import type { EvalFlags } from './eval-flags.ts';
 import { dungeonEvalTable, evalDungeons } from './eval-dungeon.ts';
 import { attributeTable, scoreAttribute, sweepPlan, type AttributeScore } from './eval-attributes.ts';
 
-export interface EvalFlags {
-  model?: string;
-  class?: string;
-  count: string;
-  width: string;
-  seed: string;
-  steps?: string;
-  guidance?: string;
-  sampler?: string;
-  eta?: string;
-  data?: string;
-  /** Attribute sweep: comma-separated attribute names (or `all`); see eval-attributes.ts. */
-  attributes?: string;
-  json?: boolean;
-  progress: boolean;
-  device: Device;
-}
 
 export interface EvalReport {
   model: string;

@@ -10,7 +10,7 @@ import { composeSheet } from '../models/sheet.ts';
 import type { Kind } from '../models/manifest.ts';
 import { encodePng } from '../png.ts';
 import type { GeneratedLevel, ImageResult } from '../runtime/types.ts';
-import type { GeneratedDungeon } from '../runtime/dungeon.ts';
+import type { GeneratedDungeon } from '../runtime/types.ts';
 import type { OutputFile } from './files.ts';
 
 export const FORMATS = ['png', 'json', 'vglc', 'tmj'] as const;

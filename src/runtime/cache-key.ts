@@ -1,6 +1,6 @@
 import { canonicalRequest, type NormalizedRequest } from './request.ts';
 import { canonicalLevelRequest, type NormalizedLevelRequest } from './level-request.ts';
-import type { NormalizedDungeonRequest } from './dungeon.ts';
+import type { NormalizedDungeonRequest } from './dungeon-request.ts';
 import { sha256Hex } from '../models/source.ts';
 
 /** What the cache keys: a normalized `generate` request or a normalized long-level request. */

@@ -9,78 +9,15 @@ import { InvalidRequestError, throwIfAborted } from '../errors.ts';
 import { now } from '../clock.ts';
 import type { LevelGrid } from '../models/codecs.ts';
 import type { Manifest, ModelEntry } from '../models/manifest.ts';
-import type { SamplerName } from '../core/samplers.ts';
 import { boolean, integer, object, onlyFields } from '../validate.ts';
 import { buildDungeon, regenerateRoom, type DungeonMetadata, type DungeonOptions, type DungeonOutput } from '../levels/dungeon/generate.ts';
-import { ROOM_COLS, ROOM_ROWS, dungeonTiles } from '../levels/dungeon/legend.ts';
+import { ROOM_COLS, ROOM_ROWS } from '../levels/dungeon/legend.ts';
 import { planDungeon } from '../levels/dungeon/layout.ts';
 import { cachedResult, labelsFor, runJob, type JobContext } from './jobs.ts';
 import { windowSampler } from './levels.ts';
-import { normalizeSampling, resolveModel, type NormalizedSampling } from './request.ts';
-import type { GenerateOptions, GeneratedLevel } from './types.ts';
-
-export const MIN_ROOMS = 2;
-export const MAX_ROOMS = 64;
-export const DEFAULT_ROOMS = 6;
-
-export interface DungeonRequest {
-  kind?: 'dungeon';
-  /** A level model whose manifest genre is `dungeon`; default the manifest's first one. */
-  model?: string;
-  /** Rooms, 2..64 (default 6), joined by doors on a grid; the goal is the room farthest from the start. */
-  rooms?: number;
-  seed?: number;
-  steps?: number;
-  guidance?: number;
-  class?: string;
-  sampler?: SamplerName;
-  eta?: number;
-  /** Re-sample, then carve, the room that blocks the way until start, goal, every door and room connect. Default true. */
-  ensurePlayable?: boolean;
-}
-
-export interface NormalizedDungeonRequest extends NormalizedSampling {
-  kind: 'dungeon';
-  model: string;
-  rooms: number;
-  ensurePlayable: boolean;
-}
-
-export interface RoomOptions {
-  /** Index of the room in `metadata.plan.rooms`. */
-  room: number;
-  seed?: number;
-  /** Default true. Only this room may change; a dungeon broken elsewhere is an UnplayableLevelError. */
-  ensurePlayable?: boolean;
-}
-
-/** A generated dungeon: the whole map (rooms placed on their grid, void between) and how it was made. */
-export interface GeneratedDungeon extends Omit<GeneratedLevel, 'kind' | 'request' | 'metadata'> {
-  kind: 'dungeon';
-  request: NormalizedDungeonRequest;
-  metadata: DungeonMetadata;
-}
-
-const FIELDS = ['kind', 'model', 'rooms', 'seed', 'steps', 'guidance', 'class', 'sampler', 'eta', 'ensurePlayable'] as const;
-
-function dungeonModel(manifest: Manifest, r: Record<string, unknown>): ModelEntry {
-  if (r.kind !== undefined && r.kind !== 'dungeon') throw new InvalidRequestError('kind', `must be "dungeon" here (got ${JSON.stringify(r.kind)})`);
-  const model = resolveModel(manifest, { kind: 'level', model: r.model }, 'dungeon');
-  if (model.genre !== 'dungeon') throw new InvalidRequestError('model', `${model.id} is not a dungeon model (its manifest entry has no genre "dungeon")`);
-  if (model.layout.height !== ROOM_ROWS || model.layout.width !== ROOM_COLS)
-    throw new InvalidRequestError('model', `${model.id} makes ${model.layout.height}x${model.layout.width} windows; dungeon rooms are ${ROOM_ROWS}x${ROOM_COLS}`);
-  dungeonTiles(model.tiles!); // the tiles a dungeon needs, or a named error
-  return model;
-}
-
-export function normalizeDungeonRequest(manifest: Manifest, raw: unknown): { request: NormalizedDungeonRequest; model: ModelEntry } {
-  const r = object('request', raw);
-  onlyFields(r, FIELDS);
-  const model = dungeonModel(manifest, r);
-  const rooms = r.rooms === undefined ? DEFAULT_ROOMS : integer('rooms', r.rooms, MIN_ROOMS, MAX_ROOMS);
-  const ensurePlayable = r.ensurePlayable === undefined ? true : boolean('ensurePlayable', r.ensurePlayable);
-  return { request: { kind: 'dungeon', model: model.id, rooms, ensurePlayable, ...normalizeSampling(model, r) }, model };
-}
+import { normalizeDungeonRequest, type DungeonRequest, type NormalizedDungeonRequest, type RoomOptions } from './dungeon-request.ts';
+import { normalizeSampling } from './request.ts';
+import type { GenerateOptions, GeneratedDungeon } from './types.ts';
 
 export interface DungeonApi {
   dungeon(request: DungeonRequest, options?: GenerateOptions): Promise<GeneratedDungeon>;

@@ -10,7 +10,8 @@ import type { CrossOriginPolicy } from '../models/source.ts';
 import type { LevelMetadata } from '../levels/generate.ts';
 import type { GenerateRequest, NormalizedRequest } from './request.ts';
 import type { LevelRequest, NormalizedLevelRequest, NormalizedRegenerate, RegenerateOptions } from './level-request.ts';
-import type { DungeonRequest, GeneratedDungeon, RoomOptions } from './dungeon.ts';
+import type { DungeonMetadata } from '../levels/dungeon/generate.ts';
+import type { DungeonRequest, NormalizedDungeonRequest, RoomOptions } from './dungeon-request.ts';
 
 export interface RuntimeOptions {
   /** Manifest location (URL or path), or an already-parsed manifest with the base its files resolve against. */
@@ -116,3 +117,9 @@ export interface GeneratedLevel<R extends NormalizedLevelRequest | NormalizedReg
   ms: number;
 }
 
+/** A generated dungeon: the whole map (rooms placed on their grid, void between) and how it was made. */
+export interface GeneratedDungeon extends Omit<GeneratedLevel, 'kind' | 'request' | 'metadata'> {
+  kind: 'dungeon';
+  request: NormalizedDungeonRequest;
+  metadata: DungeonMetadata;
+}

@@ -12,7 +12,8 @@ import type { ProgressCallback, WorkerApi, WorkerConfig } from './protocol.ts';
 import type { GeneratedLevel } from '../runtime/types.ts';
 import type { LevelGrid } from '../models/codecs.ts';
 import type { LevelRequest, NormalizedLevelRequest, NormalizedRegenerate, RegenerateOptions } from '../runtime/level-request.ts';
-import type { DungeonRequest, GeneratedDungeon, RoomOptions } from '../runtime/dungeon.ts';
+import type { DungeonRequest, RoomOptions } from '../runtime/dungeon-request.ts';
+import type { GeneratedDungeon } from '../runtime/types.ts';
 
 /** What the client needs of a worker: comlink's endpoint, an 'error' event when it dies, and terminate. */
 export interface WorkerLike extends Comlink.Endpoint {

@@ -10,7 +10,8 @@ import type { GenerateResult, ModelSummary, Progress } from '../runtime/types.ts
 import type { GeneratedLevel } from '../runtime/types.ts';
 import type { LevelGrid } from '../models/codecs.ts';
 import type { LevelRequest, NormalizedLevelRequest, NormalizedRegenerate, RegenerateOptions } from '../runtime/level-request.ts';
-import type { DungeonRequest, GeneratedDungeon, RoomOptions } from '../runtime/dungeon.ts';
+import type { DungeonRequest, RoomOptions } from '../runtime/dungeon-request.ts';
+import type { GeneratedDungeon } from '../runtime/types.ts';
 
 export interface WorkerConfig {
   /** Absolute manifest URL (a relative one would resolve against the worker script, not the page). */

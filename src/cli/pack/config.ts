@@ -13,7 +13,7 @@ import type { Manifest, ModelEntry } from '../../models/manifest.ts';
 import { describe, integer } from '../../validate.ts';
 import { normalizeRequest, MAX_COUNT } from '../../runtime/request.ts';
 import { normalizeLevelRequest, type LevelConstraint } from '../../runtime/level-request.ts';
-import { normalizeDungeonRequest } from '../../runtime/dungeon.ts';
+import { normalizeDungeonRequest } from '../../runtime/dungeon-request.ts';
 import { planDungeon } from '../../levels/dungeon/layout.ts';
 import { ROOM_COLS } from '../../levels/dungeon/legend.ts';
 import type { SamplerName } from '../../core/samplers.ts';
