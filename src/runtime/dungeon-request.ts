@@ -5,27 +5,20 @@
  */
 import { InvalidRequestError } from '../errors.ts';
 import type { Manifest, ModelEntry } from '../models/manifest.ts';
-import type { SamplerName } from '../core/samplers.ts';
 import { boolean, integer, object, onlyFields } from '../validate.ts';
 import { ROOM_COLS, ROOM_ROWS, dungeonTiles } from '../levels/dungeon/legend.ts';
-import { normalizeSampling, resolveModel, type NormalizedSampling } from './request.ts';
+import { normalizeSampling, resolveModel, type NormalizedSampling, type SamplingFields } from './request.ts';
 
 export const MIN_ROOMS = 2;
 export const MAX_ROOMS = 64;
 export const DEFAULT_ROOMS = 6;
 
-export interface DungeonRequest {
+export interface DungeonRequest extends SamplingFields {
   kind?: 'dungeon';
   /** A level model whose manifest genre is `dungeon`; default the manifest's first one. */
   model?: string;
   /** Rooms, 2..64 (default 6), joined by doors on a grid; the goal is the room farthest from the start. */
   rooms?: number;
-  seed?: number;
-  steps?: number;
-  guidance?: number;
-  class?: string;
-  sampler?: SamplerName;
-  eta?: number;
   /** Re-sample, then carve, the room that blocks the way until start, goal, every door and room connect. Default true. */
   ensurePlayable?: boolean;
 }

@@ -7,7 +7,7 @@
 import { InvalidRequestError } from '../errors.ts';
 import type { Manifest, ModelEntry, TileInfo } from '../models/manifest.ts';
 import type { SamplerName } from '../core/samplers.ts';
-import { normalizeSampling, resolveModel, type NormalizedSampling, type Resolved } from './request.ts';
+import { normalizeSampling, resolveModel, type NormalizedSampling, type Resolved, type SamplingFields } from './request.ts';
 import { boolean, describe, integer, object, onlyFields } from '../validate.ts';
 import { flatStartPins, pinGrid, tileRef, type PinRect } from '../levels/pins.ts';
 import { normalizeAttributes, type LevelAttributes, type NormalizedAttributes } from './level-attributes.ts';
@@ -28,20 +28,14 @@ export type LevelConstraint =
   | { row: number; col: number; tile: TileRef }
   | { rect: { row: number; col: number; rows: number; cols: number }; tile: TileRef };
 
-export interface LevelRequest {
+export interface LevelRequest extends SamplingFields {
   kind?: 'level';
   /** Level model id; default: the manifest's first level model. */
   model?: string;
   /** Columns, 16..10,000; default: one model window. Wider levels are outpainted window by window. */
   width?: number;
-  /** Integer 0..2^32-1; default random (reported in the result). */
-  seed?: number;
-  steps?: number;
-  guidance?: number;
   /** Class (for level-smb: the source game, `smb` or `smb2-japan`); default drawn from the seed. */
   class?: string;
-  sampler?: SamplerName;
-  eta?: number;
   /** Pinned cells and rectangles; every other cell is sampled. */
   constraints?: LevelConstraint[];
   /** Check with the SMB-physics checker and regenerate failing regions until playable (or throw). Default false. */
@@ -75,19 +69,13 @@ export interface NormalizedLevelRequest extends LevelSampling {
   flatStart: number;
 }
 
-export interface RegenerateOptions {
+export interface RegenerateOptions extends SamplingFields {
   /** First column to redo (inclusive). */
   fromCol: number;
   /** End column (exclusive). */
   toCol: number;
-  seed?: number;
   /** Level model; default: the model of a result passed in, else the first level model. */
   model?: string;
-  steps?: number;
-  guidance?: number;
-  class?: string;
-  sampler?: SamplerName;
-  eta?: number;
   /** Retry the region with new noise until the whole level is playable (or throw). Default false. */
   ensurePlayable?: boolean;
   /** As LevelRequest.attributes; default: those of a result passed in (same model), else none. */

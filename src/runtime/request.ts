@@ -104,6 +104,17 @@ export interface Resolved<R> {
   model: ModelEntry;
 }
 
+/** The sampling fields of a request as a user writes them (each optional; normalizeSampling checks them and fills defaults). */
+export interface SamplingFields {
+  /** Integer 0..2^32-1; default random (reported in the result). */
+  seed?: number;
+  steps?: number;
+  guidance?: number;
+  class?: string;
+  sampler?: SamplerName;
+  eta?: number;
+}
+
 /** The sampling fields every request shares (generate, level, regenerate, pack items): one normaliser for all. */
 export interface NormalizedSampling {
   seed: number;

@@ -19,6 +19,9 @@ export function transferables(result: GenerateResult): ArrayBuffer[] {
   return [...new Set(arrays.map((a) => a.buffer as ArrayBuffer))];
 }
 
+/** A level or dungeon result, its grid's cells moved to the page rather than copied. */
+const transferGrid = <T extends { grid: { cells: Uint8Array } }>(result: T): T => Comlink.transfer(result, [result.grid.cells.buffer as ArrayBuffer]);
+
 export function createWorkerApi(): WorkerApi {
   let runtime: Runtime | undefined;
   const controllers = new Map<number, AbortController>();
@@ -55,24 +58,24 @@ export function createWorkerApi(): WorkerApi {
 
     async level(id, request, onProgress) {
       const result = await tracked(id, onProgress, (opts) => rt().level(request, opts));
-      return Comlink.transfer(result, [result.grid.cells.buffer as ArrayBuffer]);
+      return transferGrid(result);
     },
 
     async regenerate(id, level, options, onProgress) {
       const result = await tracked(id, onProgress, (opts) => rt().regenerate(level, options, opts));
-      return Comlink.transfer(result, [result.grid.cells.buffer as ArrayBuffer]);
+      return transferGrid(result);
     },
 
     validateLevel: (request) => rt().validateLevel(request),
 
     async dungeon(id, request, onProgress) {
       const result = await tracked(id, onProgress, (opts) => rt().dungeon(request, opts));
-      return Comlink.transfer(result, [result.grid.cells.buffer as ArrayBuffer]);
+      return transferGrid(result);
     },
 
     async regenerateRoom(id, dungeon, options, onProgress) {
       const result = await tracked(id, onProgress, (opts) => rt().regenerateRoom(dungeon, options, opts));
-      return Comlink.transfer(result, [result.grid.cells.buffer as ArrayBuffer]);
+      return transferGrid(result);
     },
 
     async cancel(id, reason) {
