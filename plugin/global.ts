@@ -8,7 +8,7 @@ import * as Phaser from 'phaser';
 import { createWorkerClient, type WorkerClient } from '../src/worker/client.ts';
 import { legendTileset } from '../src/levels/export.ts';
 import type { GeneratedLevel } from '../src/runtime/types.ts';
-import type { GeneratedDungeon } from '../src/runtime/dungeon.ts';
+import type { GeneratedDungeon } from '../src/runtime/types.ts';
 import type { ImageResult } from '../src/runtime/types.ts';
 import type { LevelGrid } from '../src/models/codecs.ts';
 import { extendLevelRequest, type ExtendLevelRequest } from '../src/runtime/extend.ts';

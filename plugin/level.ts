@@ -4,7 +4,7 @@
  */
 import type * as Phaser from 'phaser';
 import type { GeneratedLevel } from '../src/runtime/types.ts';
-import type { GeneratedDungeon } from '../src/runtime/dungeon.ts';
+import type { GeneratedDungeon } from '../src/runtime/types.ts';
 import type { DungeonMetadata } from '../src/levels/dungeon/generate.ts';
 
 /** What a scene needs of a dungeon: its rooms and doors, the start and goal cells, a path between them. */
