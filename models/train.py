@@ -145,7 +145,7 @@ def train_step(cfg, model, ema, opt, batch, state, device) -> float:
     _, h, w = nets.layout(cfg)
     mask = random_masks(data.dataset(cfg), n, h, w)
     for g in opt.param_groups:
-        g["lr"] = lr_at(cfg, state["step"] - state["schedule_from"])
+        g["lr"] = lr_at(cfg, state["step"] - state["schedule_from"]) * g["scale"]
     loss = flow_loss(model, xb.to(device), lb.to(device), mask.to(device), None if ab is None else ab.to(device))
     opt.zero_grad(set_to_none=True)
     loss.backward()
@@ -160,16 +160,30 @@ def train_step(cfg, model, ema, opt, batch, state, device) -> float:
     return loss.item()
 
 
+def param_groups(cfg, model):
+    """AdamW groups: the attribute MLP may learn faster (`attribute_lr_scale`), since a model
+    warm-started without it must grow that signal from zero within a short fine-tune."""
+    attr = [p for n, p in model.named_parameters() if ".attr_mlp." in f".{n}"]
+    rest = [p for n, p in model.named_parameters() if ".attr_mlp." not in f".{n}"]
+    groups = [{"params": rest, "scale": 1.0}]
+    if attr:
+        groups.append({"params": attr, "scale": cfg.get("attribute_lr_scale", 1.0)})
+    return groups
+
+
 def train(cfg, root: Path, minutes: float, resume: bool, device: str, max_steps: int = 0,
-          folder: Path = HERE / "checkpoints", reset_ema: bool = False):
+          folder: Path = HERE / "checkpoints", reset_ema: bool = False, new_schedule: bool = False):
     torch.manual_seed(int(time.time()) if resume else 0)
     model = nets.build(cfg).to(device)
     state = resume_state(cfg, model, folder, reset_ema) if resume else \
         {"step": 0, "seconds": 0.0, "machines": [], "ema_from": 0, "schedule_from": 0}
+    if new_schedule:
+        state["schedule_from"] = state["step"]
+        print(f"lr schedule restarts at step {state['step']}", flush=True)
     x, labels, weights, roll_ids, state["data"], attrs = prepare_data(cfg, root, model)
     batch = (x, labels, weights, roll_ids, len(data.class_names(data.dataset(cfg))), attrs)
     ema = copy.deepcopy(model).eval()
-    opt = torch.optim.AdamW(model.parameters(), lr=cfg["lr"], weight_decay=0.0)
+    opt = torch.optim.AdamW(param_groups(cfg, model), lr=cfg["lr"], weight_decay=0.0)
     if machine() not in state["machines"]:
         state["machines"].append(machine())
 
@@ -200,6 +214,8 @@ def main():
     p.add_argument("--threads", type=int, default=0, help="torch CPU threads (0 = all cores)")
     p.add_argument("--checkpoints", default=str(HERE / "checkpoints"),
                    help="folder of <id>.pt to resume from and save to (default models/checkpoints)")
+    p.add_argument("--new-schedule", action="store_true",
+                   help="on resume, start the lr schedule (warm-up, cosine over the config's steps) anew: a second fine-tune")
     p.add_argument("--reset-ema", action="store_true",
                    help="restart the EMA warm-up on resume (automatic when the config's param changed)")
     args = p.parse_args()
@@ -208,7 +224,7 @@ def main():
     cfg = json.loads(Path(args.config).read_text())
     device = "cuda" if torch.cuda.is_available() else "cpu"
     train(cfg, Path(args.data), args.minutes, args.resume, device, args.max_steps,
-          folder=Path(args.checkpoints), reset_ema=args.reset_ema)
+          folder=Path(args.checkpoints), reset_ema=args.reset_ema, new_schedule=args.new_schedule)
 
 
 if __name__ == "__main__":
