@@ -39,7 +39,7 @@ async function playableOrAsSampled(runtime: Runtime, request: LevelRequest): Pro
 
 /** One world of `chunks` chunks; `steps` overrides the model's default (tests use fewer). */
 export async function rampWorld(runtime: Runtime, seed: number, chunks: number, steps?: number): Promise<ChunkMeasure[]> {
-  const model = (await runtime.models()).find((m) => m.kind === 'level')!;
+  const model = (await runtime.models()).find((m) => m.kind === 'level' && m.genre !== 'dungeon')!;
   const ramp = model.attributes.includes('difficulty');
   const extra = steps === undefined ? {} : { steps };
   const columns = new Columns(14);
@@ -61,7 +61,7 @@ async function main(): Promise<void> {
   const manifest = values.manifest ?? fileURLToPath(new URL('../models/manifest.json', import.meta.url));
   const runtime = createRuntime({ manifest, cache: false });
   try {
-    const entry = (await runtime.manifest()).models.find((m) => m.kind === 'level')!;
+    const entry = (await runtime.manifest()).models.find((m) => m.kind === 'level' && m.genre !== 'dungeon')!;
     const q = entry.attributes?.find((a) => a.name === 'difficulty')?.quantiles;
     const all: ChunkMeasure[] = [];
     for (let s = 1; s <= Number(values.seeds); s++) all.push(...(await rampWorld(runtime, s, Number(values.chunks))));

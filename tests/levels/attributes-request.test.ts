@@ -135,11 +135,15 @@ describe('the CLI', () => {
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout);
     expect(Object.keys(report.attributes)).toEqual(['pipes', 'difficulty']);
-    for (const s of Object.values(report.attributes) as Array<{ mean_error: number; levels: number; by_request: Array<{ requested: number }> }>) {
+    // The tiny fixture model's levels do not all pass the checker: an attribute's figures are over
+    // the levels that came out, and the report lists the rest as failures.
+    const scores = Object.values(report.attributes) as Array<{ mean_error: number; levels: number; by_request: Array<{ requested: number }> }>;
+    for (const s of scores) {
       expect(s.by_request.map((b) => b.requested)).toEqual([0.1, 0.3, 0.5, 0.7, 0.9]);
       expect(s.mean_error).toBeGreaterThanOrEqual(0);
-      expect(s.levels).toBe(5);
+      expect(s.levels).toBeGreaterThan(0);
     }
+    expect(scores.reduce((n, s) => n + 5 - s.levels, 0)).toBe(report.failures.length);
     const bad = await runCli(['eval', 'levels', '--manifest', manifest, '--count', '5', '--attributes', 'lava']);
     expect([bad.code, bad.stderr]).toEqual([2, expect.stringMatching(/^asset-diffusion: --attributes: unknown attribute "lava" for model tiny-level; valid attributes: difficulty, enemies, gaps, pipes, elevation \(or all\)$/)]);
   });
