@@ -14,6 +14,7 @@ import { chromium } from 'playwright-core';
 import { CHROMIUM } from '../tests/helpers/chromium.ts';
 import { openBench, type Measured } from './browser.ts';
 import { parseManifestText } from '../src/models/manifest.ts';
+import { denoiserFeeds } from './measure.ts';
 
 const opts = new Command('bench-gpu')
   .requiredOption('--out <dir>', 'folder for gpu-bench.json')
@@ -105,15 +106,8 @@ async function cudaStandIn(): Promise<void> {
   const manifest = parseManifestText(readFileSync('models/manifest.json', 'utf8'), 'manifest.json');
   const out: Record<string, unknown> = {};
   for (const m of manifest.models) {
-    const { channels: c, height: h, width: w } = m.layout;
     const batch = m.kind === 'level' ? 2 : 32;
-    const feeds = {
-      x: new ort.Tensor('float32', new Float32Array(batch * c * h * w).fill(0.1), [batch, c, h, w]),
-      t: new ort.Tensor('float32', new Float32Array(batch).fill(0.5), [batch]),
-      label: new ort.Tensor('int64', new BigInt64Array(batch), [batch]),
-      mask: new ort.Tensor('float32', new Float32Array(batch * h * w), [batch, 1, h, w]),
-      known: new ort.Tensor('float32', new Float32Array(batch * c * h * w), [batch, c, h, w]),
-    };
+    const feeds = denoiserFeeds(ort as never, m, batch);
     const row: Record<string, number | string> = { batch };
     for (const ep of ['cuda', 'cpu']) {
       try {

@@ -1,9 +1,28 @@
 /** Shared by the bench sections: statistics, the run settings, and the README-table measurement. */
+import type * as Ort from 'onnxruntime-web';
 import type { ModelEntry } from '../src/models/manifest.ts';
 import type { Timing } from './timing.ts';
 
 export const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 export const round = (v: number, d = 1): number => Math.round(v * 10 ** d) / 10 ** d;
+
+/**
+ * One denoiser call's inputs for `m` at batch `b` (the contract's five, plus `attributes`, all
+ * unknown, for a model conditioned on them); `x` defaults to a fixed non-trivial pattern.
+ */
+export function denoiserFeeds(ort: { Tensor: typeof Ort.Tensor }, m: ModelEntry, b: number): Record<string, Ort.Tensor> {
+  const { channels: c, height: h, width: w } = m.layout;
+  const x = Float32Array.from({ length: b * c * h * w }, (_, i) => Math.sin(i));
+  const a = m.attributes?.length ?? 0;
+  return {
+    x: new ort.Tensor('float32', x, [b, c, h, w]),
+    t: new ort.Tensor('float32', new Float32Array(b).fill(0.5), [b]),
+    label: new ort.Tensor('int64', new BigInt64Array(b), [b]),
+    mask: new ort.Tensor('float32', new Float32Array(b * h * w), [b, 1, h, w]),
+    known: new ort.Tensor('float32', new Float32Array(b * c * h * w), [b, c, h, w]),
+    ...(a > 0 && { attributes: new ort.Tensor('float32', new Float32Array(b * a).fill(-1), [b, a]) }),
+  };
+}
 
 /** What every section reads: the command-line settings and the shipped models. */
 export interface BenchSettings {

@@ -20,10 +20,11 @@ import type * as Ort from 'onnxruntime-web';
 import { createBackend, observeRuns } from '../src/backend/onnx.ts';
 import { parseManifestText, type ModelEntry } from '../src/models/manifest.ts';
 import { sampleBatch } from '../src/runtime/sample.ts';
+import { attributeInput } from '../src/runtime/level-attributes.ts';
 import { createRuntime } from '../src/runtime/runtime.ts';
 import { HAVE_BROWSER } from '../tests/helpers/chromium.ts';
 import { inChromium, webgpuCorrectness, type ChromiumFigures } from './chromium.ts';
-import { measure, median, round, type BenchSettings, type Generator, type Row } from './measure.ts';
+import { denoiserFeeds, measure, median, round, type BenchSettings, type Generator, type Row } from './measure.ts';
 import { graphFlops, matmulModel } from './onnx-graph.ts';
 
 type OrtModule = typeof Ort;
@@ -69,17 +70,7 @@ const ortWeb = async (): Promise<OrtModule> => {
   return web;
 };
 
-function feeds(ort: OrtModule, m: ModelEntry, b: number): Record<string, Ort.Tensor> {
-  const { channels: c, height: h, width: w } = m.layout;
-  const x = Float32Array.from({ length: b * c * h * w }, (_, i) => Math.sin(i));
-  return {
-    x: new ort.Tensor('float32', x, [b, c, h, w]),
-    t: new ort.Tensor('float32', new Float32Array(b).fill(0.5), [b]),
-    label: new ort.Tensor('int64', new BigInt64Array(b), [b]),
-    mask: new ort.Tensor('float32', new Float32Array(b * h * w), [b, 1, h, w]),
-    known: new ort.Tensor('float32', new Float32Array(b * c * h * w), [b, c, h, w]),
-  };
-}
+const feeds = (ort: OrtModule, m: ModelEntry, b: number): Record<string, Ort.Tensor> => denoiserFeeds(ort, m, b);
 
 // ------------------------------------------------------------------ 1. FLOPs and the machine peak
 
@@ -149,7 +140,7 @@ if (native) {
     const b = callBatch(w);
     const f = feeds(native, m, b);
     const x = f.x!.data as Float32Array;
-    const call = () => s.run({ x, t: new Float32Array(b).fill(0.5), label: new Int32Array(b), mask: new Float32Array(b * h * wd), known: new Float32Array(b * c * h * wd), shape: [b, c, h, wd] });
+    const call = () => s.run({ x, t: new Float32Array(b).fill(0.5), label: new Int32Array(b), mask: new Float32Array(b * h * wd), known: new Float32Array(b * c * h * wd), shape: [b, c, h, wd], ...(m.attributes && { attributes: new Float32Array(b * m.attributes.length).fill(-1) }) });
     await call();
     const callTimes: number[] = [];
     for (let i = 0; i < runs; i++) {
@@ -157,9 +148,9 @@ if (native) {
       await call();
       callTimes.push(now() - t);
     }
-    // The same call on a session whose intra-op threads do not spin-wait (ORT's default spins;
-    // on a shared machine a spinning thread takes the core another process needs). Bench-only: the
-    // backend's session options are unchanged.
+    // The same call on a bare session whose intra-op threads do not spin-wait (ORT's default spins;
+    // on a shared machine a spinning thread takes the core another process needs). The backend's
+    // sessions have spinning off too since BENCHMARKS.md attempt 1 landed, so the two should agree.
     const quiet = await native.InferenceSession.create(bytesOf(m), { graphOptimizationLevel: 'all', logSeverityLevel: 3, extra: { session: { intra_op: { allow_spinning: '0' } } } });
     await quiet.run(f);
     const quietTimes: number[] = [];
@@ -183,6 +174,7 @@ if (native) {
         sampler: 'ddim',
         eta: 0,
         region: w.context ? { mask, values: Float32Array.from({ length: w.count * c * h * wd }, (_, i) => (i % 3) - 1) } : undefined,
+        attributes: attributeInput(m, undefined, w.count), // a model that takes attributes: all unknown, as a request without them
       });
     await sample();
     const times: number[] = [];
