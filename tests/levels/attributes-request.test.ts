@@ -59,6 +59,12 @@ describe('level attributes in requests', () => {
     expect(same(again.grid.cells, hard.grid.cells)).toBe(true);
   });
 
+  it('generate({ kind: \'level\' }) (raw windows, no attribute request) samples a model that takes attributes', async () => {
+    const r = await runtime.generate({ kind: 'level', seed: 3, steps: 1, count: 2 });
+    expect(r.kind).toBe('level');
+    expect(r.kind === 'level' && r.levels.map((l) => l.cells.length)).toEqual([entry().layout.height * entry().layout.width, entry().layout.height * entry().layout.width]);
+  });
+
   it('regenerate keeps a result\'s attributes unless told others', async () => {
     const base = await runtime.level({ width: 40, seed: 6, steps: 1, attributes: { gaps: 'few' } });
     const kept = await runtime.regenerate(base, { fromCol: 10, toCol: 30, seed: 2 });
