@@ -13,7 +13,6 @@ import { cachedResult, labelsFor, runJob, samplingOptions } from './jobs.ts';
 import { createQueue } from './queue.ts';
 import { normalizeRequest, type GenerateRequest, type NormalizedRequest } from './request.ts';
 import { sampleBatch } from './sample.ts';
-import { attributeInput } from './level-attributes.ts';
 import { sourceTensor } from './variation.ts';
 import { variationSteps } from '../core/variation.ts';
 import type { RgbaImage } from '../models/codecs.ts';
@@ -87,9 +86,7 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
       for (let start = 0; start < request.count; start += maxBatch) {
         const streams = Array.from({ length: Math.min(maxBatch, request.count - start) }, (_, i) => start + i);
         const labelsOf = Int32Array.from(streams, (i) => labels[i]!);
-        // A model that takes attributes gets them all unknown: raw windows have no attribute request.
-        const attributes = attributeInput(model, undefined, streams.length);
-        chunks.push(await sampleBatch(run, { ...samplingOptions(model, request), seed: request.seed, streams, labels: labelsOf, start: variation, attributes, seamless: model.seamless, callback: onStep }));
+        chunks.push(await sampleBatch(run, { ...samplingOptions(model, request), seed: request.seed, streams, labels: labelsOf, start: variation, seamless: model.seamless, callback: onStep }));
       }
       return concatBatch(chunks);
     });

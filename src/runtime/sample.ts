@@ -28,6 +28,8 @@ export interface SampleOptions {
   start?: { x0: Float32Array; t: number };
   /** [B, A] attributes (-1 = unknown), for models that take them (runtime/level-attributes.ts). */
   attributes?: Float32Array;
+  /** A, the attributes the model takes (0: none). Without `attributes`, such a model gets them all unknown. */
+  attributeCount?: number;
   /** The model wraps around (tiles): sample on a rolling canvas (core/roll.ts). Not with a region. */
   seamless?: boolean;
   callback?: (info: StepInfo) => void | Promise<void>;
@@ -50,7 +52,8 @@ export async function sampleBatch(run: DenoiserRun, o: SampleOptions): Promise<F
     guidance: o.guidance,
     mask: prepared?.mask,
     known: prepared?.known,
-    attributes: o.attributes,
+    // The contract's "unknown" is -1 (docs/MODEL-CONTRACT.md): what a request without attributes sends.
+    attributes: o.attributes ?? (o.attributeCount ? new Float32Array(b * o.attributeCount).fill(-1) : undefined),
   });
   // The known region's mask is fixed in the graph inputs, so only region-free sampling may roll.
   const denoise = o.seamless && !prepared ? rollingDenoiser(guided, shape) : guided;
