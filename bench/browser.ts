@@ -15,9 +15,9 @@ export type BenchPage = {
   bench: {
     where(): string;
     coldStart(): Promise<{ wasm_init_ms: number; threads: number; models: Record<string, { download_ms: number; sha256_ms: number; session_ms: number; bytes: number }> }>;
-    level(w: number, seed: number): Promise<Measured>;
-    chunk(seed: number): Promise<Measured>;
-    image(kind: 'sprite' | 'tile', seed: number, count?: number, steps?: number): Promise<Measured>;
+    level(w: number, seed: number, model?: string): Promise<Measured>;
+    chunk(seed: number, model?: string): Promise<Measured>;
+    image(kind: 'sprite' | 'tile', seed: number, count?: number, steps?: number, model?: string): Promise<Measured>;
     pixels(kind: 'sprite' | 'tile', seed: number, count: number, steps: number): Promise<{ device: string; ms: number; data: number[][] }>;
     levelCells(seed: number, steps: number): Promise<{ device: string; ms: number; cells: number[] }>;
     cacheHits(): Promise<Record<string, number>>;

@@ -70,17 +70,17 @@ const bench = {
     await client.models(); // starts the worker (init creates the runtime; no session yet)
     return extras!.coldStart(manifest, threads);
   },
-  async level(width: number, seed: number) {
-    return strip(await timed(() => client.level({ width, seed, ensurePlayable: true }), (r) => ({ windows: r.metadata.windows })));
+  async level(width: number, seed: number, model?: string) {
+    return strip(await timed(() => client.level({ width, seed, ensurePlayable: true, ...(model && { model }) }), (r) => ({ windows: r.metadata.windows })));
   },
   /** The sample game's next chunk: the last CONTEXT columns of a level pinned, 24 new columns. */
-  async chunk(seed: number) {
-    const first = await client.level({ width: 48, seed, ensurePlayable: true });
-    const request = extendLevelRequest(first.grid, nextChunkRequest(seed, 1));
+  async chunk(seed: number, model?: string) {
+    const first = await client.level({ width: 48, seed, ensurePlayable: true, ...(model && { model }) });
+    const request = { ...extendLevelRequest(first.grid, nextChunkRequest(seed, 1)), ...(model && { model }) };
     return strip(await timed(() => client.level(request), (r) => ({ windows: r.metadata.windows })));
   },
-  async image(kind: 'sprite' | 'tile', seed: number, count = 1, steps?: number) {
-    return strip(await timed(() => client.generate({ kind, seed, count, steps })));
+  async image(kind: 'sprite' | 'tile', seed: number, count = 1, steps?: number, model?: string) {
+    return strip(await timed(() => client.generate({ kind, seed, count, steps, ...(model && { model }) })));
   },
   /** Decoded RGBA of a small request, for the wasm vs WebGPU comparison. */
   async pixels(kind: 'sprite' | 'tile', seed: number, count: number, steps: number) {

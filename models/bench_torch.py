@@ -16,7 +16,7 @@ from pathlib import Path
 
 import torch
 
-from . import nets
+from . import configs, nets
 from .diffusion import PARAMS, Denoiser, guided, sample_ddim
 from .unet import UNet
 from .export import round_to_fp16
@@ -39,7 +39,7 @@ def build(cfg, num_classes: int):
 
 def load(model_id: str):
     """The shipped weights: the checkpoint's own config (the shipped model's), EMA, fp16-rounded."""
-    cfg = json.loads((HERE / "configs" / f"{model_id}.json").read_text())
+    cfg = configs.load(HERE / "configs" / f"{model_id}.json")
     ckpt = torch.load(checkpoint_path(cfg), map_location="cpu")
     cfg = ckpt.get("config") or cfg
     denoiser = build(cfg, ckpt["ema"]["net.class_emb.weight"].shape[0] - 1).eval()

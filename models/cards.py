@@ -10,7 +10,7 @@ from pathlib import Path
 import torch
 import torch.nn as nn
 
-from . import attributes, data, nets
+from . import attributes, configs, data, nets
 from .unet import Attention
 
 HERE = Path(__file__).resolve().parent
@@ -116,6 +116,40 @@ def sweep_lines(sweep):
             fmt_table(rows), "", f"All levels of the sweep together: {pooled}."]
 
 
+STUDENT_FIGURES = {
+    "sprite": ["class_adherence", "frechet_features", "near_copies", "speckle_monsters", "speckle_items_and_heroes", "stray_pixels", "empty_sprites"],
+    "tile": ["class_adherence", "frechet_features", "near_copies", "seam_ratio", "speckle"],
+    "level": ["playable_raw", "playable", "novelty", "kl", "kl_baseline"],
+    "dungeon": ["playable_raw", "playable", "novelty", "interior_novelty", "kl", "kl_baseline"],
+}
+
+
+def student_lines(cfg):
+    """A distilled student's method and its 1/2/4-step figures next to its teacher's at the
+    teacher's defaults (models/eval/<teacher>.json and <id>.steps-<k>.json)."""
+    d = cfg["distill"]
+    teacher = configs.load(HERE / "configs" / f"{cfg['teacher']}.json")
+    runs = [(f"`{cfg['teacher']}` ({teacher['runtime']['steps']} steps, guidance {teacher['runtime']['guidance']}: "
+             f"{teacher['runtime']['steps'] * (1 if teacher['runtime']['guidance'] == 1 else 2)} net evaluations a sample)", HERE / "eval" / f"{cfg['teacher']}.json")]
+    runs += [(f"student, {k} step{'s' if k > 1 else ''} ({k})", HERE / "eval" / f"{cfg['id']}.steps-{k}.json") for k in (1, 2, 4)]
+    found = [(name, json.loads(path.read_text())) for name, path in runs if path.exists()]
+    keys = [k for k in STUDENT_FIGURES[data.dataset(cfg)] if any(k in r for _, r in found)]
+    rows = [["figure"] + [name for name, _ in found]] + [[k] + [json.dumps(r.get(k)) for _, r in found] for k in keys]
+    commands = [f"`{r['command']}`" for _, r in found if r.get("command")]
+    return ["", "## Distillation (a few-step student)",
+            f"- Teacher `{cfg['teacher']}`; trajectory-endpoint distillation (`models/distill.py`, whose docstring gives "
+            f"the reasons): {d['trajectories']:,} guided teacher paths ({d['teacher_steps']} DDIM steps, guidance "
+            f"{d['guidance']}, the training set's masks, known regions, labels{' and attributes' if cfg.get('attributes') else ''}), "
+            f"then the student, initialised from the teacher, learns the path's endpoint from every point on it with "
+            f"the teacher's own cross-entropy. Guidance is folded in: the student runs with guidance 1, one call a step.",
+            f"- Default {cfg['runtime']['steps']} DDIM steps; any step count works, since the student predicts the "
+            f"endpoint, which does not depend on the step size.",
+            f"- Re-run: `python3 -m models.distill --config models/configs/{cfg['id']}.json` "
+            f"(teacher paths are cached in models/gpu/data/trajectories/; `--resume` continues).",
+            "", "Measured through the TypeScript pipeline, same seeds (speed: `npm run bench`, docs/BENCHMARKS.md):" if found else "Not measured yet.", "",
+            fmt_table(rows) if found else "", "", "Commands: " + "; ".join(commands) if commands else ""]
+
+
 def write_card(cfg):
     manifest = json.loads((HERE / "manifest.json").read_text())
     entry = next(m for m in manifest["models"] if m["id"] == cfg["id"])
@@ -188,9 +222,12 @@ def write_card(cfg):
            f"(and all wherever the class is dropped)" if cfg.get("attributes") else "")
         + f"; {ckpt['seconds'] / 60:.0f} minutes of wall time in all.",
         f"- Machine(s): {', '.join(ckpt.get('machines', []))}.",
-        f"- Re-run: `python3 -m models.train --config models/configs/{cfg['id']}.json --data ../shared/data --resume`.",
-        "", "## Quality (measured on what the TypeScript pipeline generates)",
+        f"- Re-run: `python3 -m models.train --config models/configs/{cfg['id']}.json --data ../shared/data --resume`."
+        if not cfg.get("teacher") else None,
     ]
+    if cfg.get("teacher"):
+        lines += student_lines(cfg)
+    lines += ["", "## Quality (measured on what the TypeScript pipeline generates)"]
     if evaluation:
         cmd = evaluation.pop("command", None)
         lines += [f"Command: `{cmd}`" if cmd else "", "",
@@ -210,7 +247,7 @@ def write_card(cfg):
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--config", required=True)
-    write_card(json.loads(Path(p.parse_args().config).read_text()))
+    write_card(configs.load(p.parse_args().config))
 
 
 if __name__ == "__main__":

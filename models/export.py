@@ -16,7 +16,7 @@ import onnx
 import torch
 from onnx import TensorProto, helper, numpy_helper
 
-from . import data, nets
+from . import configs, data, nets
 from .diffusion import guided, sample_ddim, sample_dpmpp_2m
 from .train import checkpoint_path, load_checkpoint
 
@@ -92,6 +92,8 @@ def manifest_entry(cfg, file: Path, state=None, denoiser=None, attributes=None):
     }
     if denoiser is not None and denoiser.has_palette:  # RGBA8, so the runtime can snap decoded images to it
         entry["palette"] = palette_bytes(denoiser).tolist()
+    if cfg.get("teacher"):  # a distilled student (models/distill.py): it samples with guidance 1
+        entry["teacher"] = cfg["teacher"]
     if cfg.get("genre"):  # absent = platformer, so older manifests keep their meaning
         entry["genre"] = cfg["genre"]
     if cfg.get("attributes"):
@@ -106,11 +108,21 @@ def manifest_entry(cfg, file: Path, state=None, denoiser=None, attributes=None):
     return entry
 
 
+def default_students() -> list:
+    """Ids of the students whose configs make them their kind's default (they met issue 14's targets)."""
+    found = [configs.load(p) for p in sorted((HERE / "configs").glob("*.json"))]
+    return [c["id"] for c in found if c.get("teacher") and c.get("default_for_kind")]
+
+
 def write_manifest(path: Path, entry):
     manifest = json.loads(path.read_text()) if path.exists() else {"schemaVersion": 1, "models": []}
     models = [m for m in manifest["models"] if m["id"] != entry["id"]] + [entry]
     order = {"tile": 0, "sprite": 1, "level": 2}
-    manifest["models"] = sorted(models, key=lambda m: (order.get(m["kind"], 9), m["id"]))
+    # The first model of a kind is the runtime's default: a student listed as `default_for_kind`
+    # in its config goes before its teacher (models/configs/<id>-fast.json), otherwise after.
+    ahead = set(default_students())
+    family = lambda m: m.get("teacher", m["id"])
+    manifest["models"] = sorted(models, key=lambda m: (order.get(m["kind"], 9), family(m), m["id"] not in ahead, "teacher" in m))
     path.write_text(json.dumps(manifest, indent=2) + "\n")
 
 
@@ -171,7 +183,8 @@ def sample_sheet(cfg, denoiser, path: Path, per_class=8, seed=0):
         noise = torch.randn(n, c, h, w, generator=g)
         d = guided(denoiser, torch.full((n,), label), len(names), float(cfg["runtime"]["guidance"]),
                    torch.zeros(n, 1, h, w), torch.zeros(n, c, h, w))
-        rows.append(to_rgba(data.dataset(cfg), sample_dpmpp_2m(d, noise, cfg["runtime"]["steps"]), palette))
+        sampler = sample_ddim if cfg.get("teacher") else sample_dpmpp_2m  # a student's steps are DDIM steps (the runtime default)
+        rows.append(to_rgba(data.dataset(cfg), sampler(d, noise, cfg["runtime"]["steps"]), palette))
     cols = max(len(r) for r in rows)
     ih, iw = rows[0][0].shape[:2]
     pad = 2
@@ -302,7 +315,7 @@ def main():
         cfg = json.loads((HERE / "configs" / "tiny.json").read_text())
         write_fixture(cfg, random_fixture_model(cfg), Path(args.out))
     elif args.config:
-        export_model(json.loads(Path(args.config).read_text()), not args.no_sheet, Path(args.checkpoints), Path(args.to))
+        export_model(configs.load(args.config), not args.no_sheet, Path(args.checkpoints), Path(args.to))
     else:
         p.error("give --config or --fixture")
 

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import torch
 
-from . import nets
+from . import configs, data, distill, nets
+from .diffusion import guided, sample_ddim
 from .export import export_onnx, manifest_entry, write_fixture
 from .train import HERE, load_checkpoint, train
 
@@ -35,6 +36,7 @@ def main():
     write_fixture(cfg, denoiser, out, ckpt["data"]["attributes"])
     smoke_palette(Path(args.data), out / "sprite", "tiny-sprite")
     smoke_palette(Path(args.data), out / "tile", "tiny-tile")
+    smoke_student(Path(args.data), out / "sprite", "tiny-sprite-fast")
 
 
 def smoke_palette(root: Path, out: Path, config: str, steps: int = 5):
@@ -59,6 +61,34 @@ def smoke_palette(root: Path, out: Path, config: str, steps: int = 5):
     if cfg["net"]["circular"]:
         write_fixture(cfg, denoiser, out / "parity")
     print(f"{config} smoke: {steps} steps, {len(palette)}-entry palette, exported to {out}")
+
+
+def smoke_student(root: Path, folder: Path, config: str, steps: int = 5):
+    """A few-step student (models/distill.py) of the tiny sprite model in `folder`: its teacher
+    paths end where the reference DDIM sampler ends, and it distils, exports and lists its teacher."""
+    cfg = configs.load(HERE / "configs" / f"{config}.json")
+    teacher = nets.build(cfg).eval()
+    load_checkpoint({"id": cfg["teacher"]}, teacher, folder)
+    c, h, w = nets.layout(cfg)
+    n, null = 3, len(data.class_names(data.dataset(cfg)))
+    mask = torch.zeros(n, 1, h, w)
+    mask[..., : h // 2, :] = 1
+    known = (torch.rand(n, c, h, w) * 2 - 1) * mask
+    noise = torch.randn(n, c, h, w)
+    d = guided(teacher, torch.tensor([0, 1, null]), null, cfg["distill"]["guidance"], mask, known)
+    xs, end = distill.teacher_paths(teacher, d, noise, cfg["distill"]["teacher_steps"], mask, known)
+    reference = sample_ddim(d, noise, cfg["distill"]["teacher_steps"], mask=mask, known=known)
+    assert xs.shape[0] == cfg["distill"]["teacher_steps"], f"{xs.shape[0]} path points"
+    assert torch.allclose(end, reference, atol=1e-5), "teacher paths must end where the reference DDIM sampler ends"
+    distill.distill(cfg, root, minutes=5, max_steps=steps, folder=folder, cache=folder / "trajectories")
+    student = nets.build(cfg).eval()
+    ckpt = load_checkpoint(cfg, student, folder)
+    assert ckpt["step"] == steps and ckpt["teacher"]["id"] == cfg["teacher"], "student checkpoint"
+    assert all(torch.isfinite(p).all() for p in student.parameters()), "non-finite student weights"
+    export_onnx(student, nets.layout(cfg), folder / f"{config}.onnx")
+    entry = manifest_entry(cfg, folder / f"{config}.onnx", denoiser=student)
+    assert entry["teacher"] == cfg["teacher"] and entry["guidance"]["default"] == 1 and entry["steps"]["default"] == 2, "student entry"
+    print(f"{config} smoke: distilled {steps} steps from {cfg['teacher']}, exported to {folder}")
 
 
 if __name__ == "__main__":

@@ -9,7 +9,6 @@ the EMA weights and Adam re-warms (a deliberate trade for a small, committable f
 """
 import argparse
 import copy
-import json
 import math
 import os
 import platform
@@ -18,7 +17,7 @@ from pathlib import Path
 
 import torch
 
-from . import attributes, data, nets
+from . import attributes, configs, data, nets
 from .diffusion import flow_loss, random_masks
 
 HERE = Path(__file__).resolve().parent
@@ -221,7 +220,7 @@ def main():
     args = p.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
-    cfg = json.loads(Path(args.config).read_text())
+    cfg = configs.load(args.config)
     device = "cuda" if torch.cuda.is_available() else "cpu"
     train(cfg, Path(args.data), args.minutes, args.resume, device, args.max_steps,
           folder=Path(args.checkpoints), reset_ema=args.reset_ema, new_schedule=args.new_schedule)

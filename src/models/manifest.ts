@@ -61,6 +61,8 @@ const modelEntry = z
   .strictObject({
     id: z.string().max(64).regex(/^[a-z0-9][a-z0-9._-]*$/, 'lower-case letters, digits, ".", "_" or "-"'),
     kind: z.enum(KINDS),
+    /** A distilled student (models/distill.py): the id of the model it was distilled from, of the same kind. Informational; it samples like any model. */
+    teacher: z.string().min(1).max(64).optional(),
     /** Level models: what the windows are (absent = platformer, so older manifests keep their meaning). */
     genre: z.enum(GENRES).optional(),
     version: z.string().min(1).max(64),
@@ -141,6 +143,12 @@ const manifestSchema = z
     m.models.forEach((entry, i) => {
       if (seen.has(entry.id)) ctx.addIssue({ code: 'custom', path: ['models', i, 'id'], message: `duplicate id "${entry.id}"` });
       seen.add(entry.id);
+    });
+    m.models.forEach((entry, i) => {
+      if (entry.teacher === undefined) return;
+      const teacher = m.models.find((t) => t.id === entry.teacher);
+      if (!teacher || teacher.kind !== entry.kind || teacher.id === entry.id)
+        ctx.addIssue({ code: 'custom', path: ['models', i, 'teacher'], message: `must name another ${entry.kind} model in the manifest (got "${entry.teacher}")` });
     });
   });
 export type Manifest = z.infer<typeof manifestSchema>;

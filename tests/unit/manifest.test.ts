@@ -31,6 +31,16 @@ describe('manifest schema', () => {
     expect(() => parseManifest(m)).toThrow(/models\[0\]\.defaultClass: must be one of the classes/);
   });
 
+  it('accepts a distilled student listing its teacher, and a request that names no model gets the first of the kind', async () => {
+    const { resolveModel } = await import('../../src/runtime/request.ts');
+    const m = fixtureManifestJson();
+    m.models.unshift({ ...model(m), id: 'tiny-fast', teacher: 'tiny' });
+    const parsed = parseManifest(m);
+    expect(parsed.models[0]!.teacher).toBe('tiny');
+    expect(resolveModel(parsed, { kind: 'sprite' }).id).toBe('tiny-fast');
+    expect(resolveModel(parsed, { kind: 'sprite', model: 'tiny' }).id).toBe('tiny');
+  });
+
   it('accepts a level model with a legend', () => {
     const m = fixtureManifestJson();
     levelManifest(m);
@@ -56,6 +66,9 @@ describe('manifest schema', () => {
     ['palette byte out of range', (m) => (model(m).palette = [[0, 0, 0, 0], [256, 9, 9, 255]]), /models\[0\]\.palette\[1\]\[0\]/],
     ['palette with no opaque colour', (m) => (model(m).palette = [[0, 0, 0, 0], [9, 9, 9, 128]]), /models\[0\]\.palette: needs at least one opaque colour/],
     ['negative bytes', (m) => (model(m).bytes = -5), /models\[0\]\.bytes/],
+    ['a student of a model not in the manifest', (m) => (model(m).teacher = 'sprite'), /models\[0\]\.teacher: must name another sprite model in the manifest \(got "sprite"\)/],
+    ['a student of itself', (m) => (model(m).teacher = 'tiny'), /models\[0\]\.teacher: must name another sprite model/],
+    ['a student of another kind', (m) => { m.models.push({ ...model(m) }); levelManifest({ ...m, models: [m.models[1]!] } as M); model(m).teacher = 'tiny-level'; }, /models\[0\]\.teacher: must name another sprite model/],
   ];
 
   it.each(broken)('rejects %s with a ManifestError naming the field', (_name, edit, pattern) => {
