@@ -1,6 +1,6 @@
 /**
  * `asset-diffusion generate level` and `eval levels` as a user runs them (the bin shim, a child
- * process) on the real level-smb model; skipped where models/level-smb.onnx is absent.
+ * process) on the real level models (the default is the student, level-smb-fast); skipped where models/level-smb.onnx is absent.
  */
 import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,7 +23,7 @@ describe.skipIf(!HAVE_MODEL)('asset-diffusion generate level', () => {
     const out = join(dir, 'l.txt');
     const r = await cli(['generate', 'level', '--width', '300', '--seed', '5', '--steps', '2', '--format', 'vglc', '--out', out]);
     expect(r).toMatchObject({ code: 0, stderr: '' });
-    expect(r.stdout).toMatch(/^wrote .*l\.txt: 1 level\(s\) of 300 columns from level-smb .* seed 5, 2 steps, [01]\/1 playable/);
+    expect(r.stdout).toMatch(/^wrote .*l\.txt: 1 level\(s\) of 300 columns from level-smb-fast .* seed 5, 2 steps, [01]\/1 playable/);
     const lines = readFileSync(out, 'utf8').split('\n');
     expect(lines.at(-1)).toBe('');
     expect(lines.slice(0, -1)).toHaveLength(14);
@@ -75,7 +75,7 @@ describe.skipIf(!HAVE_MODEL)('asset-diffusion eval levels', () => {
     const r = await cli(['eval', 'levels', '--count', '2', '--width', '32', '--seed', '3', '--steps', '1', '--eta', '0.5', '--json', '--no-progress']);
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout);
-    expect(report).toMatchObject({ model: 'level-smb', count: 2, width: 32, seed: 3, steps: 1, eta: 0.5, training_levels: 37 });
+    expect(report).toMatchObject({ model: 'level-smb-fast', count: 2, width: 32, seed: 3, steps: 1, eta: 0.5, training_levels: 37 });
     expect(report.context).toBeGreaterThan(0);
     for (const key of ['playable_raw', 'playable', 'novelty', 'broken_structures']) {
       expect(report[key], key).toBeGreaterThanOrEqual(0); // fractions (JSON turns NaN into null, which fails here)
