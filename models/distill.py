@@ -27,7 +27,7 @@ import torch
 
 from . import configs, data, nets
 from .diffusion import _keep_known, alpha, guided, random_masks, sigma, time_grid
-from .train import HERE, checkpoint_path, drop_attributes, load_checkpoint, lr_at, machine, prepare_data, save_checkpoint
+from .train import HERE, checkpoint_path, drop_attributes, load_checkpoint, lr_at, machine, optimise, prepare_data, save_checkpoint
 
 CACHE = HERE / "gpu" / "data" / "trajectories"  # ignored (.gitignore), hundreds of MB
 
@@ -112,17 +112,7 @@ def distill_step(cfg, student, ema, opt, paths, state) -> float:
         g["lr"] = lr_at(cfg, state["step"] - state["schedule_from"])
     out = student.net(torch.cat([xt, mask, known * mask], dim=1), t, paths["label"][idx], ab)
     loss = student.parameterisation.loss(student, out, paths["x0"][idx], None, 1.0 - mask[:, 0])
-    opt.zero_grad(set_to_none=True)
-    loss.backward()
-    torch.nn.utils.clip_grad_norm_(student.parameters(), 1.0)
-    opt.step()
-    k = state["step"] - state["ema_from"]
-    decay = min(cfg["ema"], (1 + k) / (10 + k))
-    with torch.no_grad():
-        for pe, pm in zip(ema.parameters(), student.parameters()):
-            pe.lerp_(pm, 1 - decay)
-    state["step"] += 1
-    return loss.item()
+    return optimise(cfg, student, ema, opt, loss, state)
 
 
 def distill(cfg, root: Path, minutes: float, max_steps: int = 0, folder: Path = HERE / "checkpoints", cache: Path = CACHE,

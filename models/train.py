@@ -146,6 +146,11 @@ def train_step(cfg, model, ema, opt, batch, state, device) -> float:
     for g in opt.param_groups:
         g["lr"] = lr_at(cfg, state["step"] - state["schedule_from"]) * g["scale"]
     loss = flow_loss(model, xb.to(device), lb.to(device), mask.to(device), None if ab is None else ab.to(device))
+    return optimise(cfg, model, ema, opt, loss, state)
+
+
+def optimise(cfg, model, ema, opt, loss, state) -> float:
+    """Backward, clip, AdamW step, then the EMA (warming up from state["ema_from"]); counts the step."""
     opt.zero_grad(set_to_none=True)
     loss.backward()
     torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
