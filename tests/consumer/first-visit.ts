@@ -5,7 +5,7 @@
  * WebGPU adapter fetches instead (the Vite build inlines both builds' JavaScript in the worker).
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
 export interface Row {
@@ -30,7 +30,7 @@ export function firstVisit(root: string, fetched: Iterable<string>): Row[] {
   const jsep = readdirSync(assets).find((f) => /ort-wasm-simd-threaded\.jsep.*\.wasm$/.test(f));
   if (!plainWasm || !jsep) throw new Error(`first visit: expected the plain wasm build among ${runtime.join(', ')} and a JSEP wasm in ${assets}`);
   const webgpu = runtime.map((p) => (p === plainWasm ? join(assets, jsep) : p));
-  const rows = [row('runtime, no WebGPU (plain wasm build)', runtime), row('runtime, WebGPU (JSEP build)', webgpu), row('models (sprite + level-smb)', models)];
+  const rows = [row('runtime, no WebGPU (plain wasm build)', runtime), row('runtime, WebGPU (JSEP build)', webgpu), row(`models (${models.filter((p) => p.endsWith('.onnx')).map((p) => basename(p, '.onnx')).join(' + ')})`, models)];
   const total = (label: string, a: Row, b: Row): Row => ({ label, files: a.files + b.files, raw: a.raw + b.raw, gzip: a.gzip + b.gzip });
   return [...rows, total('first visit, no WebGPU', rows[0]!, rows[2]!), total('first visit, WebGPU', rows[1]!, rows[2]!)];
 }
