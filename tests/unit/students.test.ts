@@ -9,6 +9,7 @@ import { observeRuns } from '../../src/backend/onnx.ts';
 import { parseManifestText } from '../../src/models/manifest.ts';
 import { extendLevelRequest } from '../../src/runtime/extend.ts';
 import { createRuntime } from '../../src/runtime/runtime.ts';
+import type { ImageResult } from '../../src/runtime/types.ts';
 
 const manifest = parseManifestText(readFileSync(new URL('../../models/manifest.json', import.meta.url), 'utf8'));
 const students = manifest.models.filter((m) => m.teacher);
@@ -32,17 +33,18 @@ describe('shipped students', () => {
     const calls: number[] = [];
     observeRuns((_ms, _device, batch) => calls.push(batch));
     try {
-      const r = await runtime.generate({ kind: m.kind as 'sprite', model: id, count: 3, seed: 4 });
+      const image = async (request: Record<string, unknown>) => (await runtime.generate({ kind: m.kind as 'sprite', model: id, ...request })) as ImageResult;
+      const r = await image({ count: 3, seed: 4 });
       expect(calls).toEqual(new Array(m.steps.default).fill(3)); // no null pass: batch 3, not 6
-      const few = await runtime.generate({ kind: m.kind as 'sprite', model: id, count: 2, seed: 4, ...(m.kind === 'sprite' && { palette: 6 }) });
+      const few = await image({ count: 2, seed: 4, ...(m.kind === 'sprite' && { palette: 6 }) });
       if (m.kind === 'sprite') for (const img of few.images) {
         const colours = new Set<number>();
         for (let j = 0; j < img.data.length; j += 4) if (img.data[j + 3]) colours.add((img.data[j]! << 16) | (img.data[j + 1]! << 8) | img.data[j + 2]!);
         expect(colours.size).toBeLessThanOrEqual(6);
       }
       const source = r.images[0]!;
-      const near = await runtime.generate({ kind: m.kind as 'sprite', model: id, from: source, strength: 0.2, count: 1, seed: 5 });
-      const far = await runtime.generate({ kind: m.kind as 'sprite', model: id, from: source, strength: 1, count: 1, seed: 5 });
+      const near = await image({ from: source, strength: 0.2, count: 1, seed: 5 });
+      const far = await image({ from: source, strength: 1, count: 1, seed: 5 });
       const l1 = (a: Uint8ClampedArray) => a.reduce((s, v, j) => s + Math.abs(v - source.data[j]!), 0);
       expect(l1(near.images[0]!.data)).toBeLessThan(l1(far.images[0]!.data));
     } finally {
