@@ -19,7 +19,7 @@ describe('pack config', () => {
     const example = JSON.parse(readFileSync(new URL('../../packs/example.json', import.meta.url), 'utf8'));
     const v = validatePack(example, shipped());
     expect(v.items.map((i) => `${i.kind}:${i.params.name}:${i.model.id}`)).toEqual([
-      'sprite:hero:sprite', 'sprite:skeleton:sprite', 'sprite:potions:sprite', 'sprite:gems:sprite',
+      'sprite:hero:sprite-fast', 'sprite:skeleton:sprite-fast', 'sprite:potions:sprite-fast', 'sprite:gems:sprite-fast',
       'tile:floor:tile', 'tile:wall:tile', 'level:level-1:level-smb-fast',
     ]);
     expect(v.config.levels[0]).toMatchObject({ width: 96, ensurePlayable: true, class: 'smb', tileSize: 16 });
