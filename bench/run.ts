@@ -412,6 +412,12 @@ else {
     if (v.skipped && v.value === undefined) console.log(`${name.padEnd(20)} skipped: ${v.skipped}`);
     else console.log(`${name.padEnd(20)}${String(v.value ?? '-').padStart(10)}  ${(v.target ?? '').padEnd(10)} ${v.met == null ? '' : v.met ? 'met' : 'MISSED'}${v.skipped ? ` (${v.skipped})` : ''}`);
   }
+  for (const name of ['sprites16_ms', 'level200_ms', 'chunk24_ms'] as const) {
+    const k = keys[name] as { model?: string | null; by_model?: Record<string, number>; speedup_vs?: Record<string, number> };
+    if (!k.model || !k.by_model) continue;
+    const others = Object.entries(k.speedup_vs ?? {}).map(([id, x]) => `${id} ${k.by_model![id]} ms (${x}x slower)`);
+    console.log(`${name}: ${k.model} ${k.by_model[k.model]} ms${others.length ? `; ${others.join('; ')}` : ''}`);
+  }
   console.log(`\n${'backend'.padEnd(30)}${'where'.padEnd(52)}${'level'.padStart(8)}${'windows'.padStart(9)}${'sprite'.padStart(8)}${'tile'.padStart(8)}`);
   for (const r of rows) console.log(`${r.backend.padEnd(30)}${r.where.padEnd(52)}${r.level_ms.toFixed(0).padStart(8)}${String(r.level_windows).padStart(9)}${r.sprite_ms.toFixed(0).padStart(8)}${r.tile_ms.toFixed(0).padStart(8)}`);
 }
