@@ -20,7 +20,7 @@ describe('pack config', () => {
     const v = validatePack(example, shipped());
     expect(v.items.map((i) => `${i.kind}:${i.params.name}:${i.model.id}`)).toEqual([
       'sprite:hero:sprite-fast', 'sprite:skeleton:sprite-fast', 'sprite:potions:sprite-fast', 'sprite:gems:sprite-fast',
-      'tile:floor:tile', 'tile:wall:tile', 'level:level-1:level-smb-fast',
+      'tile:floor:tile-fast', 'tile:wall:tile-fast', 'level:level-1:level-smb-fast',
     ]);
     expect(v.config.levels[0]).toMatchObject({ width: 96, ensurePlayable: true, class: 'smb', tileSize: 16 });
   });
