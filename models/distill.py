@@ -19,7 +19,6 @@ averages (blurs) whatever the small net cannot resolve.
 """
 import argparse
 import copy
-import json
 import time
 from pathlib import Path
 
@@ -91,7 +90,8 @@ def make_trajectories(cfg, teacher, prepared, count, folder: Path, cache: Path, 
 
 def student_times(steps_grid, student_steps, n):
     """Indices into the teacher's grid: half the batch at the student's own step times (the
-    points a 1/2/4-step run visits, e.g. t = 1, .75, .5, .25), half anywhere on the path."""
+    points a 1/2/4-step run visits, e.g. t = 1, .75, .5, .25 for `grid_steps` 4, which every
+    shipped student was trained with, whatever its runtime default), half anywhere on the path."""
     own = torch.tensor([i for i, t in enumerate(time_grid(steps_grid)[:-1])
                         if abs(t * student_steps - round(t * student_steps)) < 1e-9])
     pick = own[torch.randint(0, len(own), (n,))]
@@ -103,7 +103,7 @@ def distill_step(cfg, student, ema, opt, paths, state) -> float:
     dist = cfg["distill"]
     n = cfg["batch"]
     idx = torch.randint(0, paths["x0"].shape[0], (n,))
-    ti = student_times(dist["teacher_steps"], cfg["runtime"]["steps"], n)
+    ti = student_times(dist["teacher_steps"], dist.get("grid_steps", cfg["runtime"]["steps"]), n)
     xt = paths["xs"][ti, idx].float()
     t = torch.tensor(time_grid(dist["teacher_steps"]))[ti].float()
     mask, known = paths["mask"][idx], paths["known"][idx].float()
