@@ -127,12 +127,12 @@ def distill(cfg, root: Path, minutes: float, max_steps: int = 0, folder: Path = 
     paths = make_trajectories(cfg, teacher, prepared, dist["trajectories"], folder, cache)
     state = {"step": 0, "seconds": 0.0, "machines": [machine()], "ema_from": 0, "schedule_from": 0,
              "data": prepared[4], "teacher": {"id": cfg["teacher"], "step": teacher_ckpt["step"]}}
+    student = copy.deepcopy(teacher).train()
     if resume:
-        ckpt = load_checkpoint(cfg, teacher, folder)  # the student's weights, into the copy the student starts from
+        ckpt = load_checkpoint(cfg, student, folder)
         state.update(step=ckpt["step"], seconds=ckpt["seconds"], schedule_from=ckpt["step"], ema_from=ckpt["step"])
         print(f"resumed {cfg['id']} at step {state['step']}", flush=True)
-    student = copy.deepcopy(teacher).train()
-    ema = copy.deepcopy(teacher).eval()
+    ema = copy.deepcopy(student).eval()
     opt = torch.optim.AdamW(student.parameters(), lr=cfg["lr"], weight_decay=0.0)
     seconds_before = state["seconds"]
     losses = []
