@@ -23,14 +23,6 @@ export async function inChromium(settings: BenchSettings, flopsPerItem: Record<s
     const where = await bench.where();
     const cold_start = await bench.coldStart();
     log(`chromium cold start: ${JSON.stringify(cold_start)}`);
-    // onnxruntime-web's start per build, fresh workers, alternating (files cached by now): min of 2.
-    const init: Record<string, number[]> = { default: [], wasm: [] };
-    for (let i = 0; i < 2; i++) for (const build of ['default', 'wasm'] as const) {
-      const r = await bench.wasmInit(build);
-      init[build]!.push(r.import_ms + r.init_ms);
-    }
-    const wasm_init_by_build = { default_jsep: round(Math.min(...init.default!)), wasm_only: round(Math.min(...init.wasm!)) };
-    log(`chromium onnxruntime-web start by build: ${JSON.stringify(wasm_init_by_build)}`);
     const row = await measure('onnxruntime-web', where, {
       level: (w, seed) => bench.level(w, seed),
       image: (kind, seed) => bench.image(kind, seed),
@@ -68,6 +60,17 @@ export async function inChromium(settings: BenchSettings, flopsPerItem: Record<s
     const cache_hit_ms = Object.fromEntries(Object.entries(await bench.cacheHits()).filter(([k]) => !k.endsWith('_store')).map(([k, v]) => [k, round(v, 2)]));
     cache_hit_ms.indexeddb_via_client = round(await bench.clientCacheHit(), 2);
     const wasm_matmul_gflops = round(await bench.matmulGflops(512));
+    // onnxruntime-web's start per build, fresh workers, alternating (files cached by now): min of 2.
+    // Last, because it slows what follows: measured 2026-12-04, a sprite-fast call went from ~125
+    // to ~310 ms after these four workers and stayed there, with the load average up by ~1: their
+    // wasm threads seem to outlive terminate(). (The product client's terminate() leaves no such drag.)
+    const init: Record<string, number[]> = { default: [], wasm: [] };
+    for (let i = 0; i < 2; i++) for (const build of ['default', 'wasm'] as const) {
+      const r = await bench.wasmInit(build);
+      init[build]!.push(r.import_ms + r.init_ms);
+    }
+    const wasm_init_by_build = { default_jsep: round(Math.min(...init.default!)), wasm_only: round(Math.min(...init.wasm!)) };
+    log(`chromium onnxruntime-web start by build: ${JSON.stringify(wasm_init_by_build)}`);
     return { row, figures: { where, cold_start, wasm_init_by_build, workloads, cache_hit_ms, wasm_matmul_gflops } };
   } finally {
     await browser.close();
