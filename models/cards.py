@@ -120,7 +120,7 @@ STUDENT_FIGURES = {
     "sprite": ["class_adherence", "frechet_features", "near_copies", "speckle_monsters", "speckle_items_and_heroes", "stray_pixels", "empty_sprites"],
     "tile": ["class_adherence", "frechet_features", "near_copies", "seam_ratio", "speckle"],
     "level": ["playable_raw", "playable", "novelty", "kl", "kl_baseline"],
-    "dungeon": ["playable_raw", "playable", "novelty", "interior_novelty", "kl", "kl_baseline"],
+    "dungeon": ["playable_raw", "playable", "novelty", "novelty_raw", "interior_novelty", "kl", "kl_baseline"],
 }
 
 

@@ -278,6 +278,22 @@ def load_room_grids(root: Path):
     return out
 
 
+def known_room_fingerprints(root: Path) -> list:
+    """Fingerprints of the training rooms for the runtime's novelty guard (the manifest's
+    knownRooms; src/levels/dungeon/known-rooms.ts is the other side and defines them the same way):
+    the room as VGLC text, the least of its four flips, sha256, first 16 hex digits; sorted, unique."""
+    import hashlib
+    out = set()
+    for folder in DUNGEON_GAMES.values():
+        for path in sorted((root / folder).glob("*.txt")):
+            lines = [l for l in path.read_text().splitlines() if l.strip()]
+            for _, _, rows in cut_rooms(lines):
+                flips = [rows, [r[::-1] for r in rows], rows[::-1], [r[::-1] for r in rows[::-1]]]
+                least = min("\n".join(f) for f in flips)
+                out.add(hashlib.sha256(least.encode()).hexdigest()[:16])
+    return sorted(out)
+
+
 def load_rooms(root: Path):
     """Every room once, one-hot in [-1, 1]. Valid augmentations for top-down rooms: horizontal
     and vertical flips (a mirrored room is still a room, doors stay mid-wall); config

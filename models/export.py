@@ -23,6 +23,7 @@ from .train import checkpoint_path, load_checkpoint
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 INPUTS = ["x", "t", "label", "mask", "known"]
+DATA = ROOT.parent / "shared" / "data"
 
 
 def inputs(denoiser) -> list:
@@ -285,15 +286,18 @@ def write_fixture(cfg, denoiser, out: Path, attributes=None):
     print(f"wrote fixture to {out}")
 
 
-def export_model(cfg, sheet: bool, folder: Path = HERE / "checkpoints", out: Path = HERE):
+def export_model(cfg, sheet: bool, folder: Path = HERE / "checkpoints", out: Path = HERE, data_root: Path = DATA):
     """<out>/<id>.onnx and its entry in <out>/manifest.json (a candidate can go to another folder
-    first, to be evaluated before it replaces the shipped model)."""
+    first, to be evaluated before it replaces the shipped model). Dungeon models also get the
+    training rooms' fingerprints (`knownRooms`, from `data_root`) for the runtime's novelty guard."""
     denoiser = nets.build(cfg).eval()
     ckpt = load_checkpoint(cfg, denoiser, folder)
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"{cfg['id']}.onnx"
     export_onnx(denoiser, nets.layout(cfg), path)
     entry = manifest_entry(cfg, path, ckpt, denoiser, ckpt.get("data", {}).get("attributes"))
+    if data.dataset(cfg) == "dungeon":
+        entry["knownRooms"] = data.known_room_fingerprints(data_root)
     if out != HERE:
         entry.update({"card": None, "sheet": None})
     write_manifest(out / "manifest.json", entry)
@@ -310,12 +314,13 @@ def main():
     p.add_argument("--no-sheet", action="store_true")
     p.add_argument("--checkpoints", default=str(HERE / "checkpoints"), help="folder of <id>.pt (default models/checkpoints)")
     p.add_argument("--to", default=str(HERE), help="folder for <id>.onnx and manifest.json (default models/)")
+    p.add_argument("--data", default=str(DATA), help="training data folder (dungeon models: the rooms' fingerprints)")
     args = p.parse_args()
     if args.fixture:
         cfg = json.loads((HERE / "configs" / "tiny.json").read_text())
         write_fixture(cfg, random_fixture_model(cfg), Path(args.out))
     elif args.config:
-        export_model(configs.load(args.config), not args.no_sheet, Path(args.checkpoints), Path(args.to))
+        export_model(configs.load(args.config), not args.no_sheet, Path(args.checkpoints), Path(args.to), Path(args.data))
     else:
         p.error("give --config or --fixture")
 

@@ -31,7 +31,10 @@ export interface DungeonEvalReport {
   class: string | null;
   playable_raw: number;
   playable: number;
+  /** Rooms equal to no training room or flip, as delivered (after the novelty guard, where the model lists knownRooms). */
   novelty: number;
+  /** The same for the rooms as first sampled, before the guard: the model's own copying. */
+  novelty_raw: number;
   interior_novelty: number;
   /** The same two figures between the training maps split in two (odd against even maps). */
   novelty_baseline: number;
@@ -41,6 +44,8 @@ export interface DungeonEvalReport {
   ms_per_dungeon: number;
   retries_per_dungeon: number;
   carved_per_dungeon: number;
+  /** Room samples the novelty guard threw away, per dungeon. */
+  copy_resamples_per_dungeon: number;
   failures: Array<{ seed: number; error: string }>;
   training_rooms: number;
 }
@@ -48,9 +53,9 @@ export interface DungeonEvalReport {
 const mean = (v: number[]): number => (v.length ? v.reduce((a, b) => a + b, 0) / v.length : Number.NaN);
 const round = (v: number, digits = 4): number => (Number.isFinite(v) ? Number(v.toFixed(digits)) : v);
 
-export async function evalDungeons(runtime: Runtime, f: EvalFlags & { rooms?: string }, report: (line: string) => void): Promise<DungeonEvalReport> {
+export async function evalDungeons(runtime: Runtime, f: EvalFlags & { rooms?: string; allowCopies?: boolean }, report: (line: string) => void): Promise<DungeonEvalReport> {
   const count = integer('count', numeric(f.count), 1, 10_000);
-  const base: DungeonRequest = { seed: numeric(f.seed) as number, ensurePlayable: true };
+  const base: DungeonRequest = { seed: numeric(f.seed) as number, ensurePlayable: true, ...(f.allowCopies && { allowCopies: true }) };
   if (f.rooms !== undefined) base.rooms = numeric(f.rooms) as number;
   for (const k of ['steps', 'guidance', 'eta'] as const) if (f[k] !== undefined) base[k] = numeric(f[k]!) as number;
   if (f.model !== undefined) base.model = f.model;
@@ -78,6 +83,7 @@ export async function evalDungeons(runtime: Runtime, f: EvalFlags & { rooms?: st
   const rooms = results.flatMap((r) => r.metadata.plan.rooms.map((room) => extractRoom(r.grid, room, tiles)));
   const grids = training.map((r) => r.grid);
   const meta = results.map((r) => r.metadata);
+  const guarded = !f.allowCopies && (model.knownRooms?.length ?? 0) > 0;
   return {
     model: model.id,
     version: model.version,
@@ -94,6 +100,11 @@ export async function evalDungeons(runtime: Runtime, f: EvalFlags & { rooms?: st
     playable_raw: round(meta.filter((m) => m.playableRaw).length / count),
     playable: round(meta.filter((m) => m.playable).length / count),
     novelty: round(roomNovelty(rooms, grids)),
+    // Rooms the pipeline asked for are `samples - copyResamples` (the guard's extra tries apart);
+    // without the guard (allowCopies, or a model without knownRooms) nothing was caught.
+    novelty_raw: guarded
+      ? round(1 - meta.reduce((n, m) => n + m.copiedRooms, 0) / Math.max(1, meta.reduce((n, m) => n + m.samples - m.copyResamples, 0)))
+      : round(roomNovelty(rooms, grids)),
     interior_novelty: round(roomNovelty(rooms, grids, true)),
     novelty_baseline: round(roomNoveltyBaseline(training)),
     interior_novelty_baseline: round(roomNoveltyBaseline(training, true)),
@@ -102,6 +113,7 @@ export async function evalDungeons(runtime: Runtime, f: EvalFlags & { rooms?: st
     ms_per_dungeon: round(mean(results.map((r) => r.ms)), 1),
     retries_per_dungeon: round(mean(meta.map((m) => m.retries.length)), 3),
     carved_per_dungeon: round(mean(meta.map((m) => m.carved)), 2),
+    copy_resamples_per_dungeon: round(mean(meta.map((m) => m.copyResamples)), 2),
     failures,
     training_rooms: training.length,
   };
@@ -112,6 +124,7 @@ export function dungeonEvalTable(r: DungeonEvalReport): string {
     ['playable_raw', r.playable_raw, '', null],
     ['playable', r.playable, '= 1.0', r.playable === 1],
     ['novelty', r.novelty, '>= 0.99', r.novelty >= 0.99],
+    ['novelty_raw', r.novelty_raw, 'before the novelty guard', null],
     ['interior_novelty', r.interior_novelty, '', null],
     ['novelty_baseline', r.novelty_baseline, 'the data: odd maps vs even maps', null],
     ['interior_novelty_baseline', r.interior_novelty_baseline, '', null],
@@ -120,6 +133,7 @@ export function dungeonEvalTable(r: DungeonEvalReport): string {
     ['ms_per_dungeon', r.ms_per_dungeon, '', null],
     ['retries_per_dungeon', r.retries_per_dungeon, '', null],
     ['carved_per_dungeon', r.carved_per_dungeon, '', null],
+    ['copy_resamples_per_dungeon', r.copy_resamples_per_dungeon, '', null],
   ];
   return [
     `eval levels (dungeon): ${r.count} dungeons of ${r.rooms} rooms, seeds ${r.seed}..${r.seed + r.count - 1}, ${r.model} ${r.version} on ${r.device}, ${r.steps} steps, guidance ${r.guidance}, ${r.sampler}, class ${r.class ?? 'from each seed'}`,

@@ -168,7 +168,7 @@ export function evalTable(r: EvalReport): string {
 }
 
 
-export async function evalLevelsCommand(flags: EvalFlags & { manifest?: string; rooms?: string }): Promise<void> {
+export async function evalLevelsCommand(flags: EvalFlags & { manifest?: string; rooms?: string; allowCopies?: boolean }): Promise<void> {
   const runtime = createRuntime({ manifest: loadCliManifest(flags.manifest, (m) => console.error(m)), device: flags.device, cache: false });
   try {
     // A dungeon model (manifest genre "dungeon") has its own harness (eval-dungeon.ts).
@@ -178,6 +178,7 @@ export async function evalLevelsCommand(flags: EvalFlags & { manifest?: string; 
       console.log(flags.json ? JSON.stringify(report) : dungeonEvalTable(report));
       return;
     }
+    if (flags.allowCopies) throw new InvalidRequestError('allowCopies', `only applies to dungeon models (${flags.model ?? 'the default level model'} is a platformer one)`);
     const report = await evalLevels(runtime, flags, (line) => console.error(line));
     console.log(flags.json ? JSON.stringify(report) : evalTable(report));
   } finally {

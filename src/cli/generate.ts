@@ -50,6 +50,8 @@ export interface GenerateFlags {
   attributes?: string;
   /** Dungeon models: rooms per dungeon. */
   rooms?: string;
+  /** Dungeon models: keep rooms equal to a training room (no novelty guard). */
+  allowCopies?: boolean;
   palette?: string;
   alphaThreshold?: string;
   from?: string;
@@ -62,7 +64,7 @@ export interface GenerateFlags {
 }
 
 const SAMPLING_FLAGS = ['model', 'class', 'sampler'] as const;
-const LEVEL_ONLY = ['constraints', 'flatStart', 'ensurePlayable', 'attributes', 'rooms'] as const;
+const LEVEL_ONLY = ['constraints', 'flatStart', 'ensurePlayable', 'attributes', 'rooms', 'allowCopies'] as const;
 
 function imageRequest(kind: string, f: GenerateFlags): GenerateRequest {
   for (const flag of LEVEL_ONLY) if (f[flag] !== undefined) throw new InvalidRequestError(flag, 'only applies to levels');
@@ -114,7 +116,7 @@ export function levelSummary(levels: Array<GeneratedLevel | GeneratedDungeon>): 
   const playable = levels.filter((l) => l.metadata.playable).length;
   if (first.kind === 'dungeon') {
     const d = levels as GeneratedDungeon[];
-    return `${d.length} dungeon(s) of ${first.request.rooms} rooms (${first.grid.rows}x${first.grid.cols} cells) from ${first.model} ${first.version} on ${first.device}, seed ${first.metadata.seed}, ${first.request.steps} steps, ${playable}/${d.length} playable, ${d.reduce((n, l) => n + l.metadata.retries.length, 0)} rooms re-sampled, ${d.reduce((n, l) => n + l.metadata.carved, 0)} cells carved`;
+    return `${d.length} dungeon(s) of ${first.request.rooms} rooms (${first.grid.rows}x${first.grid.cols} cells) from ${first.model} ${first.version} on ${first.device}, seed ${first.metadata.seed}, ${first.request.steps} steps, ${playable}/${d.length} playable, ${d.reduce((n, l) => n + l.metadata.retries.length, 0)} rooms re-sampled, ${d.reduce((n, l) => n + l.metadata.carved, 0)} cells carved, ${d.reduce((n, l) => n + l.metadata.copyResamples, 0)} samples redone for copying a training room`;
   }
   const lv = levels as GeneratedLevel[];
   const attempts = lv.reduce((n, l) => n + l.metadata.attempts, 0);
@@ -174,6 +176,7 @@ function dungeonRequest(f: GenerateFlags): DungeonRequest {
   const request: Record<string, unknown> = {};
   for (const key of SAMPLING_FLAGS) if (f[key] !== undefined) request[key] = f[key];
   for (const key of ['seed', 'steps', 'guidance', 'eta', 'rooms'] as const) if (f[key] !== undefined) request[key] = numeric(f[key]);
+  if (f.allowCopies) request.allowCopies = true;
   return request as DungeonRequest;
 }
 
@@ -184,7 +187,8 @@ async function generateLevels(flags: GenerateFlags): Promise<void> {
   const { runtime, format, paths } = await plan('level', flags, async (rt) => {
     dungeon = (await rt.manifest()).models.some((m) => m.id === flags.model && m.genre === 'dungeon');
     if (dungeon && count > 1 && !['vglc', 'json'].includes(chooseFormat('level', flags.format, flags.out))) throw new InvalidRequestError('count', 'dungeons differ in size: one per TMJ or PNG file (use --format vglc or json for several)');
-    if (!dungeon && flags.rooms !== undefined) throw new InvalidRequestError('rooms', `only applies to dungeon models (${request.model ?? 'the default level model'} is a platformer one)`);
+    for (const key of ['rooms', 'allowCopies'] as const)
+      if (!dungeon && flags[key] !== undefined) throw new InvalidRequestError(key, `only applies to dungeon models (${request.model ?? 'the default level model'} is a platformer one)`);
     seed = dungeon ? normalizeDungeonRequest(await rt.manifest(), dungeonRequest(flags)).request.seed : (await rt.validateLevel(request)).seed;
     if (count > 1 && seed + count > 0x100000000) throw new InvalidRequestError('count', 'seed + count must stay below 2^32');
   });

@@ -48,6 +48,8 @@ const attributeSpec = z
   })
   .refine((a) => a.quantiles.every((q, i) => i === 0 || q >= a.quantiles[i - 1]!), { path: ['quantiles'], message: 'must not decrease' });
 export const MAX_ATTRIBUTES = 32;
+/** Fingerprints a dungeon model may list (the Zelda data has 417 rooms, 251 distinct). */
+export const MAX_KNOWN_ROOMS = 4096;
 
 const tileInfo = z.strictObject({
   char: z.string().length(1),
@@ -99,6 +101,8 @@ const modelEntry = z
     palette: z.array(z.tuple([byte, byte, byte, byte])).min(2).max(256).optional(),
     /** Level models only: the attributes the graph's `attributes` input takes, in its order (docs/MODEL-CONTRACT.md). */
     attributes: z.array(attributeSpec).min(1).max(MAX_ATTRIBUTES).optional(),
+    /** Dungeon models: fingerprints of the training rooms (src/levels/dungeon/known-rooms.ts); a sampled room that matches one is sampled again. */
+    knownRooms: z.array(z.string().regex(/^[0-9a-f]{16}$/, '16 lower-case hex digits')).max(MAX_KNOWN_ROOMS).optional(),
     card: z.string().nullable().optional(),
     sheet: z.string().nullable().optional(),
     /** Written by models/export.py for information (training steps, minutes, machines); unused at runtime. */
@@ -118,6 +122,7 @@ const modelEntry = z
     if (m.context !== undefined && (m.kind !== 'level' || m.context >= m.layout.width))
       ctx.addIssue({ code: 'custom', path: ['context'], message: m.kind === 'level' ? `must be smaller than the window width (${m.layout.width})` : `only applies to level models` });
     if (m.genre !== undefined && m.kind !== 'level') ctx.addIssue({ code: 'custom', path: ['genre'], message: 'only applies to level models' });
+    if (m.knownRooms !== undefined && m.genre !== 'dungeon') ctx.addIssue({ code: 'custom', path: ['knownRooms'], message: 'only applies to dungeon models' });
     if (m.palette !== undefined && m.kind === 'level') ctx.addIssue({ code: 'custom', path: ['palette'], message: 'only applies to sprite and tile models' });
     else if (m.palette !== undefined && !m.palette.some((c) => c[3] === 255))
       ctx.addIssue({ code: 'custom', path: ['palette'], message: 'needs at least one opaque colour (alpha 255)' });

@@ -21,6 +21,8 @@ export interface DungeonRequest extends SamplingFields {
   rooms?: number;
   /** Re-sample, then carve, the room that blocks the way until start, goal, every door and room connect. Default true. */
   ensurePlayable?: boolean;
+  /** Keep rooms equal to a training room instead of sampling them again (the novelty guard; models that list knownRooms). Default false. */
+  allowCopies?: boolean;
 }
 
 export interface NormalizedDungeonRequest extends NormalizedSampling {
@@ -28,6 +30,7 @@ export interface NormalizedDungeonRequest extends NormalizedSampling {
   model: string;
   rooms: number;
   ensurePlayable: boolean;
+  allowCopies: boolean;
 }
 
 export interface RoomOptions {
@@ -38,7 +41,7 @@ export interface RoomOptions {
   ensurePlayable?: boolean;
 }
 
-const FIELDS = ['kind', 'model', 'rooms', 'seed', 'steps', 'guidance', 'class', 'sampler', 'eta', 'ensurePlayable'] as const;
+const FIELDS = ['kind', 'model', 'rooms', 'seed', 'steps', 'guidance', 'class', 'sampler', 'eta', 'ensurePlayable', 'allowCopies'] as const;
 
 function dungeonModel(manifest: Manifest, r: Record<string, unknown>): ModelEntry {
   if (r.kind !== undefined && r.kind !== 'dungeon') throw new InvalidRequestError('kind', `must be "dungeon" here (got ${JSON.stringify(r.kind)})`);
@@ -56,5 +59,6 @@ export function normalizeDungeonRequest(manifest: Manifest, raw: unknown): { req
   const model = dungeonModel(manifest, r);
   const rooms = r.rooms === undefined ? DEFAULT_ROOMS : integer('rooms', r.rooms, MIN_ROOMS, MAX_ROOMS);
   const ensurePlayable = r.ensurePlayable === undefined ? true : boolean('ensurePlayable', r.ensurePlayable);
-  return { request: { kind: 'dungeon', model: model.id, rooms, ensurePlayable, ...normalizeSampling(model, r) }, model };
+  const allowCopies = r.allowCopies === undefined ? false : boolean('allowCopies', r.allowCopies);
+  return { request: { kind: 'dungeon', model: model.id, rooms, ensurePlayable, allowCopies, ...normalizeSampling(model, r) }, model };
 }

@@ -29,10 +29,19 @@ export interface DungeonApiDeps extends JobContext {
   cache?: ResultCache;
 }
 
+const knownSets = new WeakMap<ModelEntry, ReadonlySet<string>>();
+/** The model's training-room fingerprints as a set, built once per manifest entry. */
+function knownRoomsOf(model: ModelEntry): ReadonlySet<string> | undefined {
+  if (!model.knownRooms) return undefined;
+  let set = knownSets.get(model);
+  if (!set) knownSets.set(model, (set = new Set(model.knownRooms)));
+  return set;
+}
+
 export function createDungeonApi(deps: DungeonApiDeps): DungeonApi {
   async function run(model: ModelEntry, request: NormalizedDungeonRequest, label: number, rooms: number, baseUrl: URL, opts: GenerateOptions, body: (o: DungeonOptions) => Promise<DungeonOutput>) {
     const out = await runJob(deps, model, baseUrl, rooms * request.steps, opts, (denoise, onStep) =>
-      body({ sample: windowSampler(denoise, model, request, label, undefined, onStep), ensurePlayable: request.ensurePlayable, label, class: request.class }),
+      body({ sample: windowSampler(denoise, model, request, label, undefined, onStep), ensurePlayable: request.ensurePlayable, label, class: request.class, knownRooms: request.allowCopies ? undefined : knownRoomsOf(model) }),
     );
     const { grid, metadata } = out.value;
     return { kind: 'dungeon' as const, model: model.id, version: model.version, sha256: model.sha256, request, grid, metadata, device: out.device, cached: false, ms: 0 };
