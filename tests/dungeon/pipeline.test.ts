@@ -54,6 +54,9 @@ describe('buildDungeon', () => {
     }
     const [gr, gc] = mapCell(plan.rooms[plan.goal]!, ...GOAL_CELL);
     expect(grid.cells[gr * grid.cols + gc]).toBe(tiles.stair);
+    // Drawn as Zelda draws a central stair: blocks on its diagonals, floor on its four sides.
+    for (const [dr, dc] of [[-1, -1], [-1, 1], [1, -1], [1, 1]]) expect(grid.cells[(gr + dr!) * grid.cols + gc + dc!]).toBe(tiles.block);
+    for (const [dr, dc] of [[-1, 0], [1, 0], [0, -1], [0, 1]]) expect(grid.cells[(gr + dr!) * grid.cols + gc + dc!]).toBe(tiles.floor);
     expect(metadata.path[0]).toEqual(metadata.start);
     expect(metadata.path.at(-1)).toEqual({ row: gr, col: gc });
     // A room cut back out is VGLC-shaped: the outer wall layer closed.

@@ -57,6 +57,8 @@ export const inRing = (r: number, c: number): boolean => r < WALL || c < WALL ||
 /** Tile ids a dungeon needs, found by tag; a legend without one of them cannot make dungeons. */
 export interface DungeonTiles {
   floor: number;
+  /** A plain block (the goal stair's surround, assemble.ts GOAL_MOTIF). */
+  block: number;
   wall: number;
   door: number;
   stair: number;
@@ -67,11 +69,12 @@ export interface DungeonTiles {
 export function dungeonTiles(legend: readonly TileInfo[], field = 'model'): DungeonTiles {
   const find = (tag: string, extra: (t: TileInfo) => boolean = () => true): number => {
     const id = legend.findIndex((t) => t.tags.includes(tag) && extra(t));
-    if (id < 0) throw new InvalidRequestError(field, `the legend (${legend.map((t) => t.char).join('')}) has no tile tagged "${tag}"; a dungeon model needs floor, wall, door, stair and void tiles`);
+    if (id < 0) throw new InvalidRequestError(field, `the legend (${legend.map((t) => t.char).join('')}) has no tile tagged "${tag}"; a dungeon model needs floor, block, wall, door, stair and void tiles`);
     return id;
   };
   return {
     floor: find('floor', (t) => !t.tags.includes('element')),
+    block: find('block', (t) => !t.tags.includes('element')),
     wall: find('wall'),
     door: find('door'),
     stair: find('stair'),
