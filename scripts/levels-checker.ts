@@ -7,9 +7,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { playLevel } from '../src/levels/agent.ts';
+import { playLevel as play, type AgentOptions } from '../src/levels/agent.ts';
 import { parseVglc, type LevelGrid } from '../src/levels/legend.ts';
-import { checkPlayability } from '../src/levels/playability.ts';
+import { checkPlayability as check, SMB_PHYSICS, type JumpPhysics } from '../src/levels/playability.ts';
 import { loadTrainingLevels } from '../src/levels/training-data.ts';
 
 function checkMs(grid: LevelGrid): number {
@@ -19,7 +19,27 @@ function checkMs(grid: LevelGrid): number {
   return (performance.now() - t0) / 10;
 }
 
-const files = process.argv.slice(2);
+/**
+ * Flags (before the files): `--agent <json>` passes AgentOptions (e.g. {"bodyWidth":16,"framesPerMove":10}:
+ * a wider Mario, inputs held longer); `--jump-scale k` / `--speed-scale k` scale the checker's take-off
+ * speeds / air speeds (a physics margin: k < 1 is more conservative).
+ */
+const args = process.argv.slice(2);
+const flag = (name: string): string | undefined => {
+  const i = args.indexOf(name);
+  return i < 0 ? undefined : args.splice(i, 2)[1];
+};
+const agentOptions: AgentOptions = JSON.parse(flag('--agent') ?? '{}');
+const jumpScale = Number(flag('--jump-scale') ?? 1);
+const speedScale = Number(flag('--speed-scale') ?? 1);
+const physics: JumpPhysics = {
+  ...SMB_PHYSICS,
+  airSpeeds: SMB_PHYSICS.airSpeeds.map((v) => v * speedScale),
+  jumpClasses: SMB_PHYSICS.jumpClasses.map((c) => ({ ...c, initialSpeed: c.initialSpeed * jumpScale })),
+};
+const checkPlayability = (grid: LevelGrid) => check(grid, { physics });
+const playLevel = (grid: LevelGrid) => play(grid, agentOptions);
+const files = args;
 const levels = files.length
   ? files.map((f) => ({ name: basename(f), grid: parseVglc(readFileSync(f, 'utf8')) }))
   : loadTrainingLevels().map(({ name, grid }) => ({ name, grid }));
