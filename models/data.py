@@ -267,15 +267,18 @@ def room_to_ids(rows: list) -> np.ndarray:
     return np.array([[index[c] for c in row] for row in rows], dtype=np.int64)
 
 
-def load_room_grids(root: Path):
-    """Every non-void room as (game label, [ROOM_ROWS, ROOM_COLS] tile ids, "file@row,col")."""
-    out = []
+def room_texts(root: Path):
+    """Every non-void room as (game label, ROOM_ROWS strings in screen orientation, "file@row,col")."""
     for label, folder in enumerate(DUNGEON_GAMES.values()):
         for path in sorted((root / folder).glob("*.txt")):
             lines = [l for l in path.read_text().splitlines() if l.strip()]
             for r, c, rows in cut_rooms(lines):
-                out.append((label, room_to_ids(rows), f"{path.name}@{r},{c}"))
-    return out
+                yield label, rows, f"{path.name}@{r},{c}"
+
+
+def load_room_grids(root: Path):
+    """Every non-void room as (game label, [ROOM_ROWS, ROOM_COLS] tile ids, "file@row,col")."""
+    return [(label, room_to_ids(rows), name) for label, rows, name in room_texts(root)]
 
 
 def known_room_fingerprints(root: Path) -> list:
@@ -284,13 +287,10 @@ def known_room_fingerprints(root: Path) -> list:
     the room as VGLC text, the least of its four flips, sha256, first 16 hex digits; sorted, unique."""
     import hashlib
     out = set()
-    for folder in DUNGEON_GAMES.values():
-        for path in sorted((root / folder).glob("*.txt")):
-            lines = [l for l in path.read_text().splitlines() if l.strip()]
-            for _, _, rows in cut_rooms(lines):
-                flips = [rows, [r[::-1] for r in rows], rows[::-1], [r[::-1] for r in rows[::-1]]]
-                least = min("\n".join(f) for f in flips)
-                out.add(hashlib.sha256(least.encode()).hexdigest()[:16])
+    for _, rows, _ in room_texts(root):
+        flips = [rows, [r[::-1] for r in rows], rows[::-1], [r[::-1] for r in rows[::-1]]]
+        least = min("\n".join(f) for f in flips)
+        out.add(hashlib.sha256(least.encode()).hexdigest()[:16])
     return sorted(out)
 
 
