@@ -4,12 +4,14 @@
  * the rate at which the checker rejects them; with VGLC files (e.g. `generate level --format vglc`)
  * it plays those. Each line: checker verdict and ms, agent verdict; a level the checker passes and
  * the agent does not beat is flagged. The card's figure (models/level-smb.md) comes from here.
+ * `--agent`, `--jump-scale`, `--speed-scale`: see --help.
  */
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { playLevel as play, type AgentOptions } from '../src/levels/agent.ts';
+import { Command } from 'commander';
+import { playLevel as playWith, type AgentOptions } from '../src/levels/agent.ts';
 import { parseVglc, type LevelGrid } from '../src/levels/legend.ts';
-import { checkPlayability as check, SMB_PHYSICS, type JumpPhysics } from '../src/levels/playability.ts';
+import { checkPlayability as checkWith, SMB_PHYSICS, type JumpPhysics } from '../src/levels/playability.ts';
 import { loadTrainingLevels } from '../src/levels/training-data.ts';
 
 function checkMs(grid: LevelGrid): number {
@@ -19,27 +21,23 @@ function checkMs(grid: LevelGrid): number {
   return (performance.now() - t0) / 10;
 }
 
-/**
- * Flags (before the files): `--agent <json>` passes AgentOptions (e.g. {"bodyWidth":16,"framesPerMove":10}:
- * a wider Mario, inputs held longer); `--jump-scale k` / `--speed-scale k` scale the checker's take-off
- * speeds / air speeds (a physics margin: k < 1 is more conservative).
- */
-const args = process.argv.slice(2);
-const flag = (name: string): string | undefined => {
-  const i = args.indexOf(name);
-  return i < 0 ? undefined : args.splice(i, 2)[1];
-};
-const agentOptions: AgentOptions = JSON.parse(flag('--agent') ?? '{}');
-const jumpScale = Number(flag('--jump-scale') ?? 1);
-const speedScale = Number(flag('--speed-scale') ?? 1);
+const program = new Command('levels:checker')
+  .description('the playability checker against the reference agent, on the training levels or on VGLC files')
+  .argument('[files...]', 'VGLC level files (default: the 37 training levels)')
+  .option('--agent <json>', 'AgentOptions for the agent, e.g. {"bodyWidth":16,"framesPerMove":10}: a wider Mario, inputs held longer', '{}')
+  .option('--jump-scale <k>', "scale the checker's take-off speeds (a physics margin: < 1 is more conservative)", '1')
+  .option('--speed-scale <k>', "scale the checker's air speeds (the same, sideways)", '1')
+  .parse();
+const opts = program.opts<{ agent: string; jumpScale: string; speedScale: string }>();
+const files = program.args;
+const agentOptions: AgentOptions = JSON.parse(opts.agent);
 const physics: JumpPhysics = {
   ...SMB_PHYSICS,
-  airSpeeds: SMB_PHYSICS.airSpeeds.map((v) => v * speedScale),
-  jumpClasses: SMB_PHYSICS.jumpClasses.map((c) => ({ ...c, initialSpeed: c.initialSpeed * jumpScale })),
+  airSpeeds: SMB_PHYSICS.airSpeeds.map((v) => v * Number(opts.speedScale)),
+  jumpClasses: SMB_PHYSICS.jumpClasses.map((c) => ({ ...c, initialSpeed: c.initialSpeed * Number(opts.jumpScale) })),
 };
-const checkPlayability = (grid: LevelGrid) => check(grid, { physics });
-const playLevel = (grid: LevelGrid) => play(grid, agentOptions);
-const files = args;
+const checkPlayability = (grid: LevelGrid) => checkWith(grid, { physics });
+const playLevel = (grid: LevelGrid) => playWith(grid, agentOptions);
 const levels = files.length
   ? files.map((f) => ({ name: basename(f), grid: parseVglc(readFileSync(f, 'utf8')) }))
   : loadTrainingLevels().map(({ name, grid }) => ({ name, grid }));
