@@ -113,8 +113,16 @@ class Denoiser(nn.Module):
         return hasattr(self, "palette")
 
     def forward(self, x, t, label, mask, known, attributes=None):
+        return self.outputs(x, t, label, mask, known, attributes)[0]
+
+    def outputs(self, x, t, label, mask, known, attributes=None):
+        """(x0, the net's raw output): a palette model's graph exports both, since the runtime's
+        last step draws each pixel from the logits (`draw_palette`)."""
         out = self.net(torch.cat([x, mask, known * mask], dim=1), t, label, attributes)
-        return self.parameterisation.to_x0(self, out, x, t)
+        return self.parameterisation.to_x0(self, out, x, t), out
+
+    def logits(self, x, t, label, mask, known, attributes=None):
+        return self.outputs(x, t, label, mask, known, attributes)[1]
 
 
 def sample_t(n: int, generator=None):
@@ -199,7 +207,8 @@ def _span(size, generator):
 
 def guided(denoiser, label, null_label, guidance, mask, known, attributes=None):
     """Guidance over the class and the attributes together: the null pass has neither (every
-    attribute unknown, -1)."""
+    attribute unknown, -1). `denoiser` is any callable with the Denoiser's signature (its
+    `logits` too: guidance on logits tilts the class's distribution, p_null^(1-g) p_cond^g)."""
     def d(x, t):
         tt = torch.full((x.shape[0],), float(t))
         cond = denoiser(x, tt, label, mask, known, attributes)
@@ -217,14 +226,35 @@ def _keep_known(x, s, mask, known, noise0):
     return mask * (alpha(s) * known + sigma(s) * noise0) + (1 - mask) * x
 
 
+def draw_palette(logits, palette, temperature, uniforms):
+    """The last step of a palette model (docs/MODEL-CONTRACT.md, "Palette draw"): each pixel's
+    palette entry drawn from softmax(logits / temperature) by inverse CDF on `uniforms` [B, H, W].
+    The posterior mean the graph returns is the right x0 for the ODE's steps but the wrong
+    output: at the last step the net still hesitates between neighbouring shades, and their mean
+    is a flat field where the art has texture (tile speckle 0.05 vs the real 0.21)."""
+    p = torch.softmax(logits.double() / temperature, dim=1)
+    idx = (p.cumsum(1) <= uniforms[:, None].double()).sum(1).clamp(max=p.shape[1] - 1)
+    colours = ((palette.clamp(-1, 1) + 1) * 127.5).round() / 127.5 - 1  # the manifest's RGBA8 palette, as the runtime reads it
+    return colours[idx].permute(0, 3, 1, 2).contiguous()
+
+
+def _final_x0(d, x, t, last, draw):
+    """x0 for a step; the last one of a sampler given `draw` = (logits fn, palette, temperature,
+    uniforms) draws it, and since sigma(0) = 0 that draw is the sample."""
+    if last and draw is not None:
+        logits, palette, temperature, uniforms = draw
+        return draw_palette(logits(x, t), palette, temperature, uniforms)
+    return d(x, t)
+
+
 @torch.no_grad()
-def sample_ddim(d, noise0, steps, eta=0.0, step_noise=None, mask=None, known=None):
+def sample_ddim(d, noise0, steps, eta=0.0, step_noise=None, mask=None, known=None, draw=None):
     """DDIM (Song et al. 2021) for alpha = 1 - t, sigma = t; eta = 0 is the flow ODE's Euler step."""
     ts = time_grid(steps)
     x = _keep_known(noise0.clone(), 1.0, mask, known, noise0)
     for i in range(steps):
         t, s = ts[i], ts[i + 1]
-        x0 = d(x, t)
+        x0 = _final_x0(d, x, t, i == steps - 1, draw)
         eps = (x - alpha(t) * x0) / sigma(t)
         c = eta * (sigma(s) / sigma(t)) * math.sqrt(max(0.0, sigma(t) ** 2 - (alpha(t) / alpha(s)) ** 2 * sigma(s) ** 2))
         x = alpha(s) * x0 + math.sqrt(max(0.0, sigma(s) ** 2 - c ** 2)) * eps
@@ -235,7 +265,7 @@ def sample_ddim(d, noise0, steps, eta=0.0, step_noise=None, mask=None, known=Non
 
 
 @torch.no_grad()
-def sample_dpmpp_2m(d, noise0, steps, mask=None, known=None):
+def sample_dpmpp_2m(d, noise0, steps, mask=None, known=None, draw=None):
     """DPM-Solver++(2M) (Lu et al. 2022), data prediction, multistep."""
     ts = time_grid(steps)
     lam = lambda t: math.log(alpha(t) / sigma(t))
@@ -243,7 +273,7 @@ def sample_dpmpp_2m(d, noise0, steps, mask=None, known=None):
     x0_prev, t_prev = None, None
     for i in range(steps):
         t, s = ts[i], ts[i + 1]
-        x0 = d(x, t)
+        x0 = _final_x0(d, x, t, i == steps - 1, draw)
         dhat = x0
         if x0_prev is not None and alpha(t_prev) > 0 and sigma(s) > 0:
             r = (lam(t) - lam(t_prev)) / (lam(s) - lam(t))

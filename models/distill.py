@@ -25,23 +25,24 @@ from pathlib import Path
 import torch
 
 from . import configs, data, nets
-from .diffusion import _keep_known, alpha, guided, random_masks, sigma, time_grid
+from .diffusion import _final_x0, _keep_known, alpha, guided, random_masks, sigma, time_grid
 from .train import HERE, checkpoint_path, drop_attributes, load_checkpoint, lr_at, machine, optimise, prepare_data, save_checkpoint
 
 CACHE = HERE / "gpu" / "data" / "trajectories"  # ignored (.gitignore), hundreds of MB
 
 
 @torch.no_grad()
-def teacher_paths(teacher, d, noise, steps, mask, known):
+def teacher_paths(teacher, d, noise, steps, mask, known, draw=None):
     """The guided Euler/DDIM path of `d` from `noise`: x at each of the grid's first `steps`
-    times [steps, B, C, H, W] and the endpoint x_0 [B, C, H, W]."""
+    times [steps, B, C, H, W] and the endpoint x_0 [B, C, H, W] (with `draw`, the teacher's
+    palette draw at the last step, as the runtime samples it)."""
     ts = time_grid(steps)
     x = _keep_known(noise.clone(), 1.0, mask, known, noise)
     xs = []
     for i in range(steps):
         t, s = ts[i], ts[i + 1]
         xs.append(x.half())
-        x0 = d(x, t)
+        x0 = _final_x0(d, x, t, i == steps - 1, draw)
         eps = (x - alpha(t) * x0) / sigma(t)
         x = _keep_known(alpha(s) * x0 + sigma(s) * eps, s, mask, known, noise)
     return torch.stack(xs), x
@@ -64,7 +65,8 @@ def make_trajectories(cfg, teacher, prepared, count, folder: Path, cache: Path, 
     x, labels, weights, _, _, attrs = prepared
     dist = cfg["distill"]
     null = len(data.class_names(data.dataset(cfg)))
-    key = f"{cfg['teacher']}-{dist['teacher_steps']}-{dist['guidance']}-{count}-{checkpoint_path({'id': cfg['teacher']}, folder).stat().st_mtime_ns}"
+    temperature = dist.get("draw_temperature")
+    key = f"{cfg['teacher']}-{dist['teacher_steps']}-{dist['guidance']}-{count}{f'-draw{temperature}' if temperature else ''}-{checkpoint_path({'id': cfg['teacher']}, folder).stat().st_mtime_ns}"
     path = cache / f"{key}.pt"
     if path.exists():
         print(f"trajectories from {path}", flush=True)
@@ -77,7 +79,9 @@ def make_trajectories(cfg, teacher, prepared, count, folder: Path, cache: Path, 
         n = min(batch, count - k)
         lb, mask, known, ab = conditions(cfg, x, labels, weights, attrs, n, null)
         d = guided(teacher, lb, null, float(dist["guidance"]), mask, known, ab)
-        xs, x0 = teacher_paths(teacher, d, torch.randn(n, c, h, w), dist["teacher_steps"], mask, known)
+        draw = temperature and (guided(teacher.logits, lb, null, float(dist["guidance"]), mask, known, ab),
+                                teacher.palette, temperature, torch.rand(n, h, w))
+        xs, x0 = teacher_paths(teacher, d, torch.randn(n, c, h, w), dist["teacher_steps"], mask, known, draw or None)
         for name, v in (("xs", xs), ("x0", x0), ("label", lb), ("mask", mask), ("known", known.half()), ("attributes", ab)):
             parts[name].append(v)
         done = k + n

@@ -31,15 +31,32 @@ def inputs(denoiser) -> list:
     return INPUTS + (["attributes"] if denoiser.net.attributes else [])
 
 
+class WithLogits(torch.nn.Module):
+    """A palette model's graph returns its logits beside x0: the runtime's last step draws each
+    pixel's colour from them (docs/MODEL-CONTRACT.md, "Palette draw")."""
+
+    def __init__(self, denoiser):
+        super().__init__()
+        self.denoiser = denoiser
+
+    def forward(self, *args):
+        return self.denoiser.outputs(*args)
+
+
+def outputs(denoiser) -> list:
+    return ["x0", "logits"] if denoiser.has_palette else ["x0"]
+
+
 def export_onnx(denoiser, shape, path: Path):
     c, h, w = shape
     x = torch.randn(2, c, h, w)
     args = (x, torch.rand(2), torch.zeros(2, dtype=torch.long), torch.zeros(2, 1, h, w), x)
     if denoiser.net.attributes:
         args += (torch.rand(2, denoiser.net.attributes),)
-    names = inputs(denoiser)
-    torch.onnx.export(denoiser.eval(), args, str(path), input_names=names, output_names=["x0"],
-                      dynamic_axes={k: {0: "batch"} for k in names + ["x0"]}, opset_version=17)
+    names, outs = inputs(denoiser), outputs(denoiser)
+    module = WithLogits(denoiser.eval()) if denoiser.has_palette else denoiser.eval()
+    torch.onnx.export(module, args, str(path), input_names=names, output_names=outs,
+                      dynamic_axes={k: {0: "batch"} for k in names + outs}, opset_version=17)
     model = onnx.load(str(path))
     store_weights_fp16(model.graph)
     onnx.checker.check_model(model)
@@ -93,6 +110,8 @@ def manifest_entry(cfg, file: Path, state=None, denoiser=None, attributes=None):
     }
     if denoiser is not None and denoiser.has_palette:  # RGBA8, so the runtime can snap decoded images to it
         entry["palette"] = palette_bytes(denoiser).tolist()
+        if cfg["runtime"].get("draw_temperature"):  # the last step draws from the graph's `logits`
+            entry["draw"] = {"temperature": cfg["runtime"]["draw_temperature"]}
     if cfg.get("teacher"):  # a distilled student (models/distill.py): it samples with guidance 1
         entry["teacher"] = cfg["teacher"]
     if cfg.get("genre"):  # absent = platformer, so older manifests keep their meaning
@@ -182,10 +201,11 @@ def sample_sheet(cfg, denoiser, path: Path, per_class=8, seed=0):
     for label in range(len(names)):
         n = per_class if cfg["kind"] != "level" else 4 if data.dataset(cfg) == "level" else 16
         noise = torch.randn(n, c, h, w, generator=g)
-        d = guided(denoiser, torch.full((n,), label), len(names), float(cfg["runtime"]["guidance"]),
-                   torch.zeros(n, 1, h, w), torch.zeros(n, c, h, w))
+        cond = (torch.full((n,), label), len(names), float(cfg["runtime"]["guidance"]), torch.zeros(n, 1, h, w), torch.zeros(n, c, h, w))
+        temperature = cfg["runtime"].get("draw_temperature")
+        draw = (guided(denoiser.logits, *cond), denoiser.palette, temperature, torch.rand(n, h, w, generator=g)) if temperature else None
         sampler = sample_ddim if cfg.get("teacher") else sample_dpmpp_2m  # a student's steps are DDIM steps (the runtime default)
-        rows.append(to_rgba(data.dataset(cfg), sampler(d, noise, cfg["runtime"]["steps"]), palette))
+        rows.append(to_rgba(data.dataset(cfg), sampler(guided(denoiser, *cond), noise, cfg["runtime"]["steps"], draw=draw), palette))
     cols = max(len(r) for r in rows)
     ih, iw = rows[0][0].shape[:2]
     pad = 2
@@ -241,7 +261,7 @@ def write_fixture(cfg, denoiser, out: Path, attributes=None):
 
     n_attr = denoiser.net.attributes
 
-    def case(name, sampler, steps, guidance, labels, eta=0.0, inpaint=False, attrs=False):
+    def case(name, sampler, steps, guidance, labels, eta=0.0, inpaint=False, attrs=False, temperature=None):
         b = len(labels)
         label = torch.tensor(labels)
         a = None
@@ -257,12 +277,14 @@ def write_fixture(cfg, denoiser, out: Path, attributes=None):
             known = known * mask
         if eta > 0:
             step_noise = [torch.randn(b, c, h, w, generator=g) for _ in range(steps)]
-        d = guided(denoiser, label, null, guidance, mask if mask is not None else torch.zeros(b, 1, h, w),
-                   known if known is not None else torch.zeros(b, c, h, w), a)
+        cond = (label, null, guidance, mask if mask is not None else torch.zeros(b, 1, h, w),
+                known if known is not None else torch.zeros(b, c, h, w), a)
+        uniforms = torch.rand(b, h, w, generator=g) if temperature else None
+        draw = (guided(denoiser.logits, *cond), denoiser.palette, temperature, uniforms) if temperature else None
         if sampler == "ddim":
-            x = sample_ddim(d, noise, steps, eta, step_noise, mask, known)
+            x = sample_ddim(guided(denoiser, *cond), noise, steps, eta, step_noise, mask, known, draw)
         else:
-            x = sample_dpmpp_2m(d, noise, steps, mask, known)
+            x = sample_dpmpp_2m(guided(denoiser, *cond), noise, steps, mask, known, draw)
         cases.append({"name": name, "sampler": sampler, "steps": steps, "eta": eta,
                       "guidance": guidance, "label": labels,
                       "mask": flat(mask) if mask is not None else None,
@@ -270,6 +292,7 @@ def write_fixture(cfg, denoiser, out: Path, attributes=None):
                       "noise": flat(noise),
                       "stepNoise": [flat(z) for z in step_noise] if step_noise else None,
                       "attributes": flat(a) if a is not None else None,
+                      "draw": {"temperature": temperature, "uniforms": flat(uniforms)} if temperature else None,
                       "expected": flat(x)})
 
     last = null - 1
@@ -279,6 +302,9 @@ def write_fixture(cfg, denoiser, out: Path, attributes=None):
     case("dpmpp2m-guided-batch", "dpmpp2m", 5, 3.0, [0, last])
     case("dpmpp2m-inpaint", "dpmpp2m", 4, 1.0, [min(2, last)], inpaint=True)
     case("ddim-inpaint-guided", "ddim", 3, 2.0, [min(1, last)], inpaint=True)
+    if denoiser.has_palette:
+        case("ddim-palette-draw-guided", "ddim", 3, 2.0, [0, last], temperature=0.7)
+        case("dpmpp2m-palette-draw-inpaint", "dpmpp2m", 3, 1.0, [min(1, last)], inpaint=True, temperature=1.0)
     if n_attr:
         case("ddim-attributes-guided", "ddim", 3, 3.0, [0, last], attrs=True)
         case("dpmpp2m-attributes-inpaint", "dpmpp2m", 4, 2.0, [min(1, last)], inpaint=True, attrs=True)

@@ -265,7 +265,10 @@ export function createBackend(options: BackendOptions = {}): Backend {
   }
 
   async function runOnce(ort: OrtModule, session: Ort.InferenceSession, dev: ExecutedDevice, f: DenoiserFeeds): Promise<Float32Array> {
-    const output = session.outputNames.includes('x0') ? 'x0' : session.outputNames[0]!;
+    const output = f.output === 'logits' ? 'logits' : session.outputNames.includes('x0') ? 'x0' : session.outputNames[0]!;
+    if (!session.outputNames.includes(output)) {
+      throw new ModelLoadError(`the manifest entry asks for a palette draw but the graph has no "logits" output (outputs: ${session.outputNames.join(', ')}); re-export it with models/export.py`);
+    }
     const [b, c, h, w] = f.shape;
     const feeds = {
       x: new ort.Tensor('float32', f.x, [b, c, h, w]),
@@ -283,7 +286,7 @@ export function createBackend(options: BackendOptions = {}): Backend {
     let result: Ort.InferenceSession.OnnxValueMapType;
     try {
       const started = runObserver && performance.now();
-      result = await session.run(feeds);
+      result = await session.run(feeds, [output]); // only what is read: a palette graph has two outputs
       if (runObserver) runObserver(performance.now() - started!, dev, b);
     } catch (e) {
       throw new BackendError(`${dev} run failed: ${e instanceof Error ? e.message : String(e)}`);

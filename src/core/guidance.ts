@@ -17,10 +17,16 @@ export interface DenoiserFeeds {
   /** [B, A], a value in [0, 1] or -1 (unknown) per attribute; only for models that take attributes. */
   attributes?: Float32Array;
   shape: Shape4;
+  /** Which graph output to return; default x0. */
+  output?: GraphOutput;
 }
 
-/** One model evaluation: feeds in, x0 [B, C, H, W] out. */
+/**
+ * One model evaluation: feeds in, the graph's `x0` [B, C, H, W] out, or with `output: 'logits'` a
+ * palette model's logits [B, K, H, W] (core/palette-draw.ts).
+ */
 export type DenoiserRun = (feeds: DenoiserFeeds) => Promise<Float32Array>;
+export type GraphOutput = 'x0' | 'logits';
 
 export interface GuidanceOptions {
   shape: Shape4;
@@ -35,7 +41,8 @@ export interface GuidanceOptions {
   attributes?: Float32Array;
 }
 
-export function guidedDenoiser(run: DenoiserRun, opts: GuidanceOptions): Denoise {
+/** Guidance is linear, so it applies to logits as it does to x0 (on logits it tilts the class's distribution, p_null^(1-g) p_cond^g). */
+export function guidedDenoiser(run: DenoiserRun, opts: GuidanceOptions, output: GraphOutput = 'x0'): Denoise {
   const { shape, labels, nullClass, guidance: g } = opts;
   const [b, c, h, w] = shape;
   const mask = opts.mask ?? new Float32Array(b * h * w);
@@ -50,7 +57,7 @@ export function guidedDenoiser(run: DenoiserRun, opts: GuidanceOptions): Denoise
   if (g === 1 || g === 0 || unconditional) {
     const label = g === 0 ? nullLabels : labels;
     const attrs = g === 0 ? nullAttributes : attributes;
-    return (x, t) => run({ x, t: times(b, t), label, mask, known, ...(attrs && { attributes: attrs }), shape });
+    return (x, t) => run({ x, t: times(b, t), label, mask, known, ...(attrs && { attributes: attrs }), shape, output });
   }
   const label2 = new Int32Array(2 * b);
   label2.set(labels, 0);
@@ -60,8 +67,8 @@ export function guidedDenoiser(run: DenoiserRun, opts: GuidanceOptions): Denoise
   const attributes2 = attributes && concatBatch([attributes, nullAttributes!]);
   const shape2: Shape4 = [2 * b, c, h, w];
   return async (x, t) => {
-    const out = await run({ x: concatBatch([x, x]), t: times(2 * b, t), label: label2, mask: mask2, known: known2, ...(attributes2 && { attributes: attributes2 }), shape: shape2 });
-    const n = x.length;
+    const out = await run({ x: concatBatch([x, x]), t: times(2 * b, t), label: label2, mask: mask2, known: known2, ...(attributes2 && { attributes: attributes2 }), shape: shape2, output });
+    const n = out.length / 2; // the conditional half, then the null half (x0 or logits alike)
     const guided = new Float32Array(n);
     for (let j = 0; j < n; j++) {
       const dNull = out[n + j]!;

@@ -99,6 +99,12 @@ const modelEntry = z
     context: z.number().int().positive().optional(),
     /** Sprite and tile models trained on a palette: its RGBA8 colours (entry alpha 0 = transparent). Decoded images are snapped to the nearest opaque one. */
     palette: z.array(z.tuple([byte, byte, byte, byte])).min(2).max(256).optional(),
+    /**
+     * Palette models: the last step draws each pixel's palette entry from softmax(logits / temperature)
+     * (the graph's `logits` output) instead of returning the posterior mean, which is flat where the
+     * art has texture (docs/MODEL-CONTRACT.md, "Palette draw").
+     */
+    draw: z.strictObject({ temperature: z.number().positive().max(10) }).optional(),
     /** Level models only: the attributes the graph's `attributes` input takes, in its order (docs/MODEL-CONTRACT.md). */
     attributes: z.array(attributeSpec).min(1).max(MAX_ATTRIBUTES).optional(),
     /** Dungeon models: fingerprints of the training rooms (src/levels/dungeon/known-rooms.ts); a sampled room that matches one is sampled again. */
@@ -126,6 +132,7 @@ const modelEntry = z
     if (m.palette !== undefined && m.kind === 'level') ctx.addIssue({ code: 'custom', path: ['palette'], message: 'only applies to sprite and tile models' });
     else if (m.palette !== undefined && !m.palette.some((c) => c[3] === 255))
       ctx.addIssue({ code: 'custom', path: ['palette'], message: 'needs at least one opaque colour (alpha 255)' });
+    if (m.draw !== undefined && m.palette === undefined) ctx.addIssue({ code: 'custom', path: ['draw'], message: 'needs a palette (only palette models draw from logits)' });
     if (m.attributes !== undefined && m.kind !== 'level') ctx.addIssue({ code: 'custom', path: ['attributes'], message: 'only applies to level models' });
     if ((m.attributes !== undefined) !== (m.denoiser.inputs.length === 6))
       ctx.addIssue({ code: 'custom', path: ['denoiser', 'inputs'], message: m.attributes ? 'must end with "attributes" when the model lists attributes' : 'may have an "attributes" input only when the model lists attributes' });

@@ -32,9 +32,10 @@ export function labelsFor(model: ModelEntry, cls: string | null, seed: number, c
 /** How a request samples: the fields of `sampleBatch`'s options that come from the model and the request. */
 export type SamplingSettings = { steps: number; guidance: number; sampler: SampleOptions['sampler']; eta: number };
 
-export function samplingOptions(model: ModelEntry, s: SamplingSettings): Pick<SampleOptions, 'item' | 'nullClass' | 'steps' | 'guidance' | 'sampler' | 'eta' | 'attributeCount'> {
+export function samplingOptions(model: ModelEntry, s: SamplingSettings): Pick<SampleOptions, 'item' | 'nullClass' | 'steps' | 'guidance' | 'sampler' | 'eta' | 'attributeCount' | 'draw'> {
   const { channels, height, width } = model.layout;
-  return { item: [channels, height, width], nullClass: model.nullClass, steps: s.steps, guidance: s.guidance, sampler: s.sampler, eta: s.eta, attributeCount: model.attributes?.length ?? 0 };
+  const draw = model.draw && model.palette ? { palette: model.palette, temperature: model.draw.temperature } : undefined;
+  return { item: [channels, height, width], nullClass: model.nullClass, steps: s.steps, guidance: s.guidance, sampler: s.sampler, eta: s.eta, attributeCount: model.attributes?.length ?? 0, ...(draw && { draw }) };
 }
 
 /** A result that the cache can serve: flagged and timed again on a hit. */

@@ -4,6 +4,7 @@
  */
 import { guidedDenoiser, type DenoiserRun } from '../core/guidance.ts';
 import { prepareInpaint, type KnownRegion } from '../core/inpainting.ts';
+import { withPaletteDraw } from '../core/palette-draw.ts';
 import { rollingDenoiser } from '../core/roll.ts';
 import { createRng } from '../core/rng.ts';
 import { samplers, type SamplerName, type StepInfo } from '../core/samplers.ts';
@@ -30,6 +31,8 @@ export interface SampleOptions {
   attributes?: Float32Array;
   /** A, the attributes the model takes (0: none). Without `attributes`, such a model gets them all unknown. */
   attributeCount?: number;
+  /** Palette models whose manifest entry has `draw`: the last step draws each pixel's colour (core/palette-draw.ts). */
+  draw?: { palette: readonly (readonly number[])[]; temperature: number };
   /** The model wraps around (tiles): sample on a rolling canvas (core/roll.ts). Not with a region. */
   seamless?: boolean;
   callback?: (info: StepInfo) => void | Promise<void>;
@@ -45,7 +48,7 @@ export async function sampleBatch(run: DenoiserRun, o: SampleOptions): Promise<F
   const noise0 = new Float32Array(b * itemSize);
   rngs.forEach((rng, i) => rng.normals(itemSize, noise0.subarray(i * itemSize, (i + 1) * itemSize)));
   const prepared = o.region ? prepareInpaint(o.region, noise0, shape) : undefined;
-  const guided = guidedDenoiser(run, {
+  const guidance = {
     shape,
     labels: o.labels,
     nullClass: o.nullClass,
@@ -54,17 +57,31 @@ export async function sampleBatch(run: DenoiserRun, o: SampleOptions): Promise<F
     known: prepared?.known,
     // The contract's "unknown" is -1 (docs/MODEL-CONTRACT.md): what a request without attributes sends.
     attributes: o.attributes ?? (o.attributeCount ? new Float32Array(b * o.attributeCount).fill(-1) : undefined),
-  });
+  };
+  const guided = guidedDenoiser(run, guidance);
+  // With inpainting the start is x(t=1) = noise0 with the known region re-imposed, which at t = 1 is noise0 itself.
+  const x1 = o.start ? noiseTo(o.start.x0, noise0, o.start.t) : noise0;
+  const ts = o.start ? variationGrid(o.start.t, o.steps) : timeGrid(o.steps);
+  // A variation draws only a strength-sized share of its pixels (core/palette-draw.ts says why).
+  const share = o.start ? o.start.t : 1;
+  // Each item's uniforms come from its own stream, after its step noise, so batching changes nothing.
+  const uniforms = (): Float32Array => {
+    const plane = h * w;
+    const u = new Float32Array((share < 1 ? 2 : 1) * b * plane);
+    rngs.forEach((rng, i) => {
+      for (let j = 0; j < plane; j++) u[i * plane + j] = rng.uniform();
+      if (share < 1) for (let j = 0; j < plane; j++) u[b * plane + i * plane + j] = rng.uniform();
+    });
+    return u;
+  };
+  const drawn = o.draw ? withPaletteDraw(guided, guidedDenoiser(run, guidance, 'logits'), ts[ts.length - 2]!, shape, { ...o.draw, share, uniforms }) : guided;
   // The known region's mask is fixed in the graph inputs, so only region-free sampling may roll.
-  const denoise = o.seamless && !prepared ? rollingDenoiser(guided, shape) : guided;
+  const denoise = o.seamless && !prepared ? rollingDenoiser(drawn, shape) : drawn;
   const stepNoise = (): Float32Array => {
     const z = new Float32Array(b * itemSize);
     rngs.forEach((rng, i) => rng.normals(itemSize, z.subarray(i * itemSize, (i + 1) * itemSize)));
     return z;
   };
-  // With inpainting the start is x(t=1) = noise0 with the known region re-imposed, which at t = 1 is noise0 itself.
-  const x1 = o.start ? noiseTo(o.start.x0, noise0, o.start.t) : noise0;
-  const ts = o.start ? variationGrid(o.start.t, o.steps) : timeGrid(o.steps);
   return samplers[o.sampler](denoise, x1, ts, {
     eta: o.eta,
     noise: stepNoise,

@@ -20,6 +20,8 @@ export interface ParityCase {
   stepNoise: number[][] | null;
   /** [B * A] for a model that takes attributes (-1 = unknown); absent or null: the runtime's default, all unknown. */
   attributes?: number[] | null;
+  /** Palette models: the last step draws at this temperature with these uniforms ([B * H * W]). */
+  draw?: { temperature: number; uniforms: number[] } | null;
   expected: number[];
 }
 

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { createBackend } from '../../src/backend/onnx.ts';
 import { guidedDenoiser } from '../../src/core/guidance.ts';
+import { withPaletteDraw } from '../../src/core/palette-draw.ts';
 import { prepareInpaint } from '../../src/core/inpainting.ts';
 import { samplers } from '../../src/core/samplers.ts';
 import { timeGrid } from '../../src/core/schedule.ts';
@@ -37,7 +38,7 @@ describe.each(setups)('parity with the Python reference sampler (%s, device %s)'
     const shape: Shape4 = [c.label.length, ch, h, w];
     const noise0 = Float32Array.from(c.noise);
     const prepared = c.mask && c.known ? prepareInpaint({ mask: Float32Array.from(c.mask), values: Float32Array.from(c.known) }, noise0, shape) : undefined;
-    const denoise = guidedDenoiser(run, {
+    const guidance = {
       shape,
       labels: Int32Array.from(c.label),
       nullClass: parity.nullClass,
@@ -46,8 +47,13 @@ describe.each(setups)('parity with the Python reference sampler (%s, device %s)'
       known: prepared?.known,
       // A case without attributes gets what the runtime sends a request without them.
       attributes: c.attributes ? Float32Array.from(c.attributes) : attributeInput(model, undefined, c.label.length),
-    });
-    const out = await samplers[c.sampler](denoise, noise0, timeGrid(c.steps), {
+    };
+    const mean = guidedDenoiser(run, guidance);
+    const ts = timeGrid(c.steps);
+    const denoise = c.draw
+      ? withPaletteDraw(mean, guidedDenoiser(run, guidance, 'logits'), ts[ts.length - 2]!, shape, { palette: model.palette!, temperature: c.draw.temperature, uniforms: () => Float32Array.from(c.draw!.uniforms) })
+      : mean;
+    const out = await samplers[c.sampler](denoise, noise0, ts, {
       eta: c.eta,
       noise: c.stepNoise ? (i) => Float32Array.from(c.stepNoise![i]!) : undefined,
       inpaint: prepared?.inpaint,
