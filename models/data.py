@@ -5,6 +5,7 @@ Every loader returns (x, labels, info): x float32 [N, C, H, W] in [-1, 1] as the
 (docs/MODEL-CONTRACT.md) encodes it, labels int64 [N], info a dict for the model card.
 """
 import fnmatch
+import math
 from pathlib import Path
 
 import numpy as np
@@ -140,6 +141,14 @@ def load_sprites(root: Path):
         counts[name] = n
     x = torch.from_numpy(np.stack(xs)).permute(0, 3, 1, 2).contiguous()
     return x, torch.tensor(labels), {"counts": counts, "skipped": skipped}
+
+
+def min_opaque(x: torch.Tensor, labels: torch.Tensor) -> list:
+    """Per sprite class, the 5th percentile of opaque pixels in the real art, rounded up (for
+    whole counts, `n < ceil(q)` is `n < q`): a sample with fewer is a fragment (models/judge.py
+    `fragments`), which the runtime's fragment guard samples again (manifest `minOpaque`)."""
+    area = (x[:, 3] > 0).flatten(1).sum(1).float()
+    return [int(math.ceil(torch.quantile(area[labels == c], 0.05).item())) for c in range(len(SPRITE_CLASSES))]
 
 
 def learn_palette(x: torch.Tensor, colours: int, iterations: int = 20, seed: int = 0) -> torch.Tensor:

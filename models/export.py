@@ -324,6 +324,8 @@ def export_model(cfg, sheet: bool, folder: Path = HERE / "checkpoints", out: Pat
     entry = manifest_entry(cfg, path, ckpt, denoiser, ckpt.get("data", {}).get("attributes"))
     if data.dataset(cfg) == "dungeon":
         entry["knownRooms"] = data.known_room_fingerprints(data_root)
+    if data.dataset(cfg) == "sprite":  # the runtime's fragment guard
+        entry["minOpaque"] = data.min_opaque(*data.load_sprites(data_root)[:2])
     if out != HERE:
         entry.update({"card": None, "sheet": None})
     write_manifest(out / "manifest.json", entry)

@@ -170,12 +170,9 @@ def stray_pixels(x):
 def fragments(gen, gen_labels, real, labels):
     """Per class, the share of samples with fewer opaque pixels than the class's 5th percentile in
     the real art: the "a few loose pixels" failure of small item classes."""
-    area = lambda x: (x[:, 3] > 0).flatten(1).sum(1).float()
-    out = {}
-    for c in gen_labels.unique().tolist():
-        floor = torch.quantile(area(real[labels == c]), 0.05)
-        out[c] = float((area(gen[gen_labels == c]) < floor).float().mean())
-    return out
+    floor = data.min_opaque(real, labels)  # the same floor the runtime's fragment guard uses
+    area = (gen[:, 3] > 0).flatten(1).sum(1)
+    return {c: float((area[gen_labels == c] < floor[c]).float().mean()) for c in gen_labels.unique().tolist()}
 
 
 def opaque(x):

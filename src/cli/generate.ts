@@ -52,6 +52,8 @@ export interface GenerateFlags {
   rooms?: string;
   /** Dungeon models: keep rooms equal to a training room (no novelty guard). */
   allowCopies?: boolean;
+  /** Sprites: keep fragments (no fragment guard). */
+  allowFragments?: boolean;
   palette?: string;
   alphaThreshold?: string;
   from?: string;
@@ -73,6 +75,7 @@ function imageRequest(kind: string, f: GenerateFlags): GenerateRequest {
   for (const key of ['count', 'seed', 'steps', 'guidance', 'eta', 'width', 'palette', 'alphaThreshold', 'strength'] as const) if (f[key] !== undefined) request[key] = numeric(f[key]);
   // The runtime checks its size against the model and snaps it to the palette.
   if (f.from !== undefined) request.from = decodePngRgba(readCapped('from', f.from, MAX_FROM_FILE_BYTES), 'from');
+  if (f.allowFragments) request.allowFragments = true;
   return request as GenerateRequest;
 }
 
@@ -99,7 +102,7 @@ export function parseAttributes(value: string): Record<string, number | string> 
 
 /** The level request the flags describe, and how many levels. */
 export function levelRequest(f: GenerateFlags): { request: LevelRequest; count: number } {
-  for (const key of ['palette', 'alphaThreshold'] as const) if (f[key] !== undefined) throw new InvalidRequestError(key, 'only applies to sprites');
+  for (const key of ['palette', 'alphaThreshold', 'allowFragments'] as const) if (f[key] !== undefined) throw new InvalidRequestError(key, 'only applies to sprites');
   for (const key of ['from', 'strength'] as const) if (f[key] !== undefined) throw new InvalidRequestError(key, 'only applies to sprites and tiles');
   const request: Record<string, unknown> = { kind: 'level' };
   for (const key of SAMPLING_FLAGS) if (f[key] !== undefined) request[key] = f[key];
@@ -163,7 +166,8 @@ export async function generateCommand(kind: string, flags: GenerateFlags): Promi
     const files = renderImages(result, format, paths[0]!);
     await commitFiles(files);
     const variation = result.request.strength === undefined ? '' : `, variations of ${flags.from} at strength ${result.request.strength} (${variationSteps(result.request.strength, steps)} of the ${steps} steps run)`;
-    console.log(`wrote ${files.map(([p]) => p).join(', ')}: ${result.images.length} ${result.kind}(s) from ${result.model} ${result.version} on ${result.device}, seed ${seed}, ${steps} steps${variation}, ${(result.ms / 1000).toFixed(2)} s`);
+    const fragments = result.resampled ? `, ${result.resampled} fragment(s) sampled again` : '';
+    console.log(`wrote ${files.map(([p]) => p).join(', ')}: ${result.images.length} ${result.kind}(s) from ${result.model} ${result.version} on ${result.device}, seed ${seed}, ${steps} steps${variation}${fragments}, ${(result.ms / 1000).toFixed(2)} s`);
   } finally {
     progress.stop();
     await runtime.dispose();

@@ -24,6 +24,7 @@ const NAME = 'asset-diffusion';
 const OPTION_OF: Record<string, string> = {
   kind: '<kind>',
   alphaThreshold: '--alpha-threshold',
+  allowFragments: '--allow-fragments',
   request: 'request',
   ensurePlayable: '--ensure-playable',
   flatStart: '--flat-start',
@@ -76,6 +77,7 @@ export function buildProgram(): Command {
     .option('--allow-copies', 'levels of a dungeon model: keep rooms equal to a training room (default: sample them again)')
     .option('--palette <n>', 'sprites: quantise to n colours, 2..256')
     .option('--alpha-threshold <a>', 'sprites: alpha threshold 0..1')
+    .option('--allow-fragments', "sprites: keep samples with fewer opaque pixels than the model's floor for their class (default: sample them again)")
     .option('--from <png>', "sprites, tiles: make variations of this image (the model's size; snapped to its palette)")
     .option('--strength <s>', 'with --from: 0 (the source) .. 1 (ordinary generation), default 0.5')
     .addOption(new Option('--format <format>', 'output format (default from the --out extension)').choices(FORMATS))

@@ -105,6 +105,8 @@ const modelEntry = z
      * art has texture (docs/MODEL-CONTRACT.md, "Palette draw").
      */
     draw: z.strictObject({ temperature: z.number().positive().max(10) }).optional(),
+    /** Sprite models: per class, the fewest opaque pixels a sample may have (the real art's 5th percentile); fewer is a fragment, sampled again (runtime/fragments.ts). */
+    minOpaque: z.array(z.number().int().nonnegative()).optional(),
     /** Level models only: the attributes the graph's `attributes` input takes, in its order (docs/MODEL-CONTRACT.md). */
     attributes: z.array(attributeSpec).min(1).max(MAX_ATTRIBUTES).optional(),
     /** Dungeon models: fingerprints of the training rooms (src/levels/dungeon/known-rooms.ts); a sampled room that matches one is sampled again. */
@@ -132,6 +134,8 @@ const modelEntry = z
     if (m.palette !== undefined && m.kind === 'level') ctx.addIssue({ code: 'custom', path: ['palette'], message: 'only applies to sprite and tile models' });
     else if (m.palette !== undefined && !m.palette.some((c) => c[3] === 255))
       ctx.addIssue({ code: 'custom', path: ['palette'], message: 'needs at least one opaque colour (alpha 255)' });
+    if (m.minOpaque !== undefined && (m.kind !== 'sprite' || m.minOpaque.length !== m.classes.length))
+      ctx.addIssue({ code: 'custom', path: ['minOpaque'], message: m.kind === 'sprite' ? `needs one count per class (${m.classes.length})` : 'only applies to sprite models' });
     if (m.draw !== undefined && m.palette === undefined) ctx.addIssue({ code: 'custom', path: ['draw'], message: 'needs a palette (only palette models draw from logits)' });
     if (m.attributes !== undefined && m.kind !== 'level') ctx.addIssue({ code: 'custom', path: ['attributes'], message: 'only applies to level models' });
     if ((m.attributes !== undefined) !== (m.denoiser.inputs.length === 6))

@@ -7,7 +7,7 @@
 import { InvalidRequestError } from '../errors.ts';
 import { KINDS, genreOf, type Genre, type Kind, type Manifest, type ModelEntry } from '../models/manifest.ts';
 import type { SamplerName } from '../core/samplers.ts';
-import { describe, integer, list, oneOf, real } from '../validate.ts';
+import { boolean, describe, integer, list, oneOf, real } from '../validate.ts';
 import type { RgbaImage } from '../models/codecs.ts';
 import { normalizeSource, normalizeStrength, type SourceImage } from './variation.ts';
 
@@ -52,6 +52,8 @@ export interface GenerateRequest {
   from?: SourceImage;
   /** With `from`: 0 returns the (snapped) source, 1 is ordinary generation; default 0.5. */
   strength?: number;
+  /** Sprites: keep fragments (samples with fewer opaque pixels than the model's `minOpaque` for their class) instead of sampling them again. Default false. */
+  allowFragments?: boolean;
 }
 
 /** A request with every default filled in; the cache key is a hash of this and the model sha256. */
@@ -72,9 +74,11 @@ export interface NormalizedRequest {
   from?: string;
   /** Variations only: the noise level the source is taken to, 0..1. */
   strength?: number;
+  /** Only when true (absent otherwise, so other requests keep their cache keys): no fragment guard. */
+  allowFragments?: true;
 }
 
-const FIELDS = ['kind', 'model', 'class', 'count', 'seed', 'steps', 'guidance', 'sampler', 'eta', 'width', 'alphaThreshold', 'palette', 'from', 'strength'] as const;
+const FIELDS = ['kind', 'model', 'class', 'count', 'seed', 'steps', 'guidance', 'sampler', 'eta', 'width', 'alphaThreshold', 'palette', 'from', 'strength', 'allowFragments'] as const;
 
 export function randomSeed(): number {
   return crypto.getRandomValues(new Uint32Array(1))[0]!;
@@ -161,7 +165,7 @@ export function normalizeRequest(manifest: Manifest, raw: unknown): ResolvedGene
   const present = (k: string): boolean => r[k] !== undefined;
   const model = resolveModel(manifest, r);
   const sprite = model.kind === 'sprite';
-  for (const k of ['alphaThreshold', 'palette'] as const) if (present(k) && !sprite) throw new InvalidRequestError(k, `only applies to sprites (model ${model.id} makes ${model.kind}s)`);
+  for (const k of ['alphaThreshold', 'palette', 'allowFragments'] as const) if (present(k) && !sprite) throw new InvalidRequestError(k, `only applies to sprites (model ${model.id} makes ${model.kind}s)`);
   if (present('width') && model.kind !== 'level') throw new InvalidRequestError('width', `only applies to levels (model ${model.id} makes ${model.kind}s)`);
 
   const window = model.layout.width;
@@ -187,6 +191,7 @@ export function normalizeRequest(manifest: Manifest, raw: unknown): ResolvedGene
     alphaThreshold: sprite ? (present('alphaThreshold') ? real('alphaThreshold', r.alphaThreshold, 0, 1) : 0.5) : null,
     palette: sprite && present('palette') ? integer('palette', r.palette, 2, 256) : null,
     ...(source ? { from: source.sha256, strength } : {}),
+    ...(present('allowFragments') && boolean('allowFragments', r.allowFragments) && { allowFragments: true as const }),
   };
   return { request, model, source: source?.image ?? null };
 }

@@ -13,6 +13,7 @@ import { cachedResult, labelsFor, runJob, samplingOptions } from './jobs.ts';
 import { createQueue } from './queue.ts';
 import { normalizeRequest, type GenerateRequest, type NormalizedRequest } from './request.ts';
 import { sampleBatch } from './sample.ts';
+import { RETRY_STREAM_STRIDE, guardFragments } from './fragments.ts';
 import { sourceTensor } from './variation.ts';
 import { variationSteps } from '../core/variation.ts';
 import type { RgbaImage } from '../models/codecs.ts';
@@ -81,14 +82,26 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
   function produce(model: ModelEntry, baseUrl: URL, request: NormalizedRequest, labels: number[], source: RgbaImage | null, opts: GenerateOptions) {
     const variation = source ? { x0: sourceTensor(model, source), t: request.strength! } : undefined;
     const plannedSteps = Math.ceil(request.count / maxBatch) * (variation ? variationSteps(variation.t, request.steps) : request.steps);
+    // A variation keeps its source's size, whatever it is; otherwise sprites get the fragment guard.
+    const guarded = model.minOpaque && !variation && !request.allowFragments ? model.minOpaque : undefined;
     return runJob({ queue, session }, model, baseUrl, plannedSteps, opts, async (run, onStep) => {
       const chunks: Float32Array[] = [];
+      let resampled = 0;
       for (let start = 0; start < request.count; start += maxBatch) {
         const streams = Array.from({ length: Math.min(maxBatch, request.count - start) }, (_, i) => start + i);
-        const labelsOf = Int32Array.from(streams, (i) => labels[i]!);
-        chunks.push(await sampleBatch(run, { ...samplingOptions(model, request), seed: request.seed, streams, labels: labelsOf, start: variation, seamless: model.seamless, callback: onStep }));
+        const sample = (s: number[]) => sampleBatch(run, { ...samplingOptions(model, request), seed: request.seed, streams: s, labels: Int32Array.from(s, (i) => labels[i % RETRY_STREAM_STRIDE]!), start: variation, seamless: model.seamless, callback: onStep });
+        const x = await sample(streams);
+        if (guarded) {
+          const { channels, height, width } = model.layout;
+          resampled += await guardFragments(x, [streams.length, channels, height, width], streams.map((i) => labels[i]!), {
+            minOpaque: guarded,
+            alphaThreshold: request.alphaThreshold ?? 0.5,
+            resample: (items, attempt) => sample(items.map((k) => streams[k]! + attempt * RETRY_STREAM_STRIDE)),
+          });
+        }
+        chunks.push(x);
       }
-      return concatBatch(chunks);
+      return { x: concatBatch(chunks), resampled: guarded ? resampled : undefined };
     });
   }
 
@@ -114,13 +127,13 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
       return cachedResult(cache, model, request, started, opts.signal, async (): Promise<GenerateResult> => {
         // A variation without a class is unconditional: a class drawn from the seed would pull the source towards it.
         const labels = source && request.class === null ? Array<number>(request.count).fill(model.nullClass) : labelsFor(model, request.class, request.seed, request.count);
-        const { value: x, device } = await produce(model, baseUrl, request, labels, source, opts);
+        const { value: { x, resampled }, device } = await produce(model, baseUrl, request, labels, source, opts);
         const { channels, height, width } = model.layout;
         const shape = [request.count, channels, height, width] as const;
         const base = { model: model.id, version: model.version, sha256: model.sha256, request, labels, device, cached: false, ms: 0 };
         if (model.kind === 'level') return { ...base, kind: 'level', levels: decodeLevels(x, shape, model.tiles!) };
         const images = decodeImages(x, shape, { alphaThreshold: request.alphaThreshold ?? undefined, palette: request.palette ?? undefined, modelPalette: model.palette });
-        return { ...base, kind: model.kind, images };
+        return { ...base, kind: model.kind, images, ...(resampled !== undefined && { resampled }) };
       });
     },
 

@@ -58,6 +58,8 @@ interface ResultBase {
 export interface ImageResult extends ResultBase {
   kind: 'sprite' | 'tile';
   images: RgbaImage[];
+  /** Sprites of a model with `minOpaque`: how many were fragments, sampled again (runtime/fragments.ts); absent when unguarded. */
+  resampled?: number;
 }
 export interface LevelResult extends ResultBase {
   kind: 'level';
