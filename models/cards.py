@@ -208,6 +208,11 @@ def write_card(cfg):
         "", "## Model",
         f"- Rectified flow (alpha = 1 − t, sigma = t), " + PARAM_TEXT[cfg.get("param", "velocity")].format(
             colours=cfg.get("palette"))
+        + (f"; the runtime's last step draws each pixel's colour from softmax(logits / {entry['draw']['temperature']}) "
+           f"instead of taking that mean (the palette draw; the graph also returns `logits`)" if entry.get("draw") else "")
+        + (f"; the runtime samples a sprite again when it has fewer opaque pixels than its class's 5th "
+           f"percentile in the real art (manifest `minOpaque`, the fragment guard; `allowFragments` turns it off)"
+           if entry.get("minOpaque") else "")
         + f"; contract in docs/MODEL-CONTRACT.md. Inputs `{', '.join(entry['denoiser']['inputs'])}`; tensor {list(shape)}.",
         f"- UNet: base {n['base']} channels, multipliers {n['mults']}, {n['blocks']} ResBlock(s) per level, "
         f"attention at {['yes' if a else 'no' for a in n['attn']]}, space-to-depth {n['patch']}×{n['patch']}, "
