@@ -85,7 +85,7 @@ describe('a sprite model with minOpaque', () => {
 
   it('allowFragments is a sprite-only boolean', async () => {
     const runtime = createRuntime({ manifest: strict.manifest, cache: false });
-    await expect(runtime.validate({ kind: 'sprite', allowFragments: 'yes' })).rejects.toThrow(/allowFragments.*true or false/);
-    await expect(runtime.validate({ kind: 'sprite', allowFragments: 'yes' })).rejects.toBeInstanceOf(InvalidRequestError);
+    await expect(runtime.validate({ kind: 'sprite', allowFragments: 'yes' } as never)).rejects.toThrow(/allowFragments.*true or false/);
+    await expect(runtime.validate({ kind: 'sprite', allowFragments: 'yes' } as never)).rejects.toBeInstanceOf(InvalidRequestError);
   });
 });
