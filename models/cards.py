@@ -139,7 +139,8 @@ def student_lines(cfg):
     return ["", "## Distillation (a few-step student)",
             f"- Teacher `{cfg['teacher']}`; trajectory-endpoint distillation (`models/distill.py`, whose docstring gives "
             f"the reasons): {d['trajectories']:,} guided teacher paths ({d['teacher_steps']} DDIM steps, guidance "
-            f"{d['guidance']}, the training set's masks, known regions, labels{' and attributes' if cfg.get('attributes') else ''}), "
+            f"{d['guidance']}, the training set's masks, known regions, labels{' and attributes' if cfg.get('attributes') else ''}"
+            f"{f', ending in the teacher palette draw at temperature ' + str(d['draw_temperature']) if d.get('draw_temperature') else ''}), "
             f"then the student, initialised from the teacher, learns the path's endpoint from every point on it with "
             f"the teacher's own cross-entropy. Guidance is folded in: the student runs with guidance 1, one call a step.",
             f"- Default {cfg['runtime']['steps']} DDIM steps; any step count works, since the student predicts the "
