@@ -31,6 +31,11 @@ export interface ImageDecodeOptions {
 
 const toByte = (v: number): number => Math.round((Math.min(1, Math.max(-1, v)) + 1) * 127.5);
 
+/** Whether an alpha value in [-1, 1] decodes as opaque (the fragment guard counts with the same rule). */
+export function isOpaque(alpha: number, threshold: number): boolean {
+  return (Math.min(1, Math.max(-1, alpha)) + 1) / 2 >= threshold;
+}
+
 /** sprite ([B,4,H,W]) or tile ([B,3,H,W]) tensor -> RGBA8 images. Tiles come out opaque. */
 export function decodeImages(x: Float32Array, shape: Shape4, opts: ImageDecodeOptions = {}): RgbaImage[] {
   const [b, c, h, w] = shape;
@@ -41,7 +46,7 @@ export function decodeImages(x: Float32Array, shape: Shape4, opts: ImageDecodeOp
     const data = new Uint8ClampedArray(plane * 4);
     const base = n * c * plane;
     for (let p = 0; p < plane; p++) {
-      const opaque = c < 4 || (Math.min(1, Math.max(-1, x[base + 3 * plane + p]!)) + 1) / 2 >= threshold;
+      const opaque = c < 4 || isOpaque(x[base + 3 * plane + p]!, threshold);
       if (!opaque) continue; // transparent pixels stay (0, 0, 0, 0)
       for (let ch = 0; ch < 3; ch++) data[p * 4 + ch] = toByte(x[base + ch * plane + p]!);
       data[p * 4 + 3] = 255;

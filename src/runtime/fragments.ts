@@ -6,6 +6,7 @@
  * Retries of item i use stream i + a * RETRY_STREAM_STRIDE, which no other item of a request uses.
  */
 import type { Shape4 } from '../core/tensor.ts';
+import { isOpaque } from '../models/codecs.ts';
 
 export const FRAGMENT_RETRIES = 3;
 export const RETRY_STREAM_STRIDE = 1 << 16;
@@ -17,7 +18,7 @@ export function opaqueCounts(x: Float32Array, shape: Shape4, alphaThreshold: num
   return Array.from({ length: b }, (_, i) => {
     let n = 0;
     const alpha = (i * c + 3) * plane;
-    for (let j = 0; j < plane; j++) if ((x[alpha + j]! + 1) / 2 >= alphaThreshold) n++;
+    for (let j = 0; j < plane; j++) if (isOpaque(x[alpha + j]!, alphaThreshold)) n++;
     return n;
   });
 }
