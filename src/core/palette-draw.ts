@@ -29,32 +29,36 @@ export function drawPalette(logits: Float32Array, shape: Shape4, draw: Omit<Pale
   const k = draw.palette.length;
   const plane = h * w;
   const share = draw.share ?? 1;
+  const inv = 1 / draw.temperature;
   if (logits.length !== b * k * plane) throw new Error(`drawPalette: logits hold ${logits.length} values, expected ${b}x${k}x${h}x${w} for a ${k}-colour palette`);
-  const colours = draw.palette.map((rgba) => rgba.slice(0, c).map((v) => v / 127.5 - 1));
+  const colours = Float64Array.from(draw.palette.flatMap((rgba) => rgba.slice(0, c).map((v) => v / 127.5 - 1)));
   const out = new Float32Array(b * c * plane);
-  const p = new Float64Array(k);
+  const e = new Float64Array(k); // unnormalised probabilities of one pixel
   for (let i = 0; i < b; i++) {
     for (let j = 0; j < plane; j++) {
+      const at = i * k * plane + j; // entry 0 of this pixel; entry q is at + q * plane
       let max = -Infinity;
-      for (let e = 0; e < k; e++) max = Math.max(max, logits[(i * k + e) * plane + j]! / draw.temperature);
+      for (let q = 0; q < k; q++) max = Math.max(max, logits[at + q * plane]!);
+      const mean = share < 1 && uniforms[b * plane + i * plane + j]! >= share;
+      const scale = mean ? 1 : inv; // outside the drawn share: the posterior mean at temperature 1
       let sum = 0;
-      for (let e = 0; e < k; e++) sum += p[e] = Math.exp(logits[(i * k + e) * plane + j]! / draw.temperature - max);
-      if (share < 1 && uniforms[b * plane + i * plane + j]! >= share) {
-        // The mean at temperature 1, from the same logits.
-        let total = 0;
-        for (let e = 0; e < k; e++) total += p[e] = Math.exp(logits[(i * k + e) * plane + j]! - max * draw.temperature);
+      for (let q = 0; q < k; q++) {
+        const d = (logits[at + q * plane]! - max) * scale;
+        sum += e[q] = d < -40 ? 0 : Math.exp(d); // e^-40 ~ 4e-18 of the top entry: below float64's resolution of the sum
+      }
+      if (mean) {
         for (let ch = 0; ch < c; ch++) {
           let v = 0;
-          for (let e = 0; e < k; e++) v += (p[e]! / total) * colours[e]![ch]!;
-          out[(i * c + ch) * plane + j] = v;
+          for (let q = 0; q < k; q++) v += e[q]! * colours[q * c + ch]!;
+          out[(i * c + ch) * plane + j] = v / sum;
         }
         continue;
       }
-      const u = uniforms[i * plane + j]!;
+      const target = uniforms[i * plane + j]! * sum;
       let cdf = 0;
       let pick = 0;
-      while (pick < k - 1 && (cdf += p[pick]! / sum) <= u) pick++;
-      for (let ch = 0; ch < c; ch++) out[(i * c + ch) * plane + j] = colours[pick]![ch]!;
+      while (pick < k - 1 && (cdf += e[pick]!) <= target) pick++;
+      for (let ch = 0; ch < c; ch++) out[(i * c + ch) * plane + j] = colours[pick * c + ch]!;
     }
   }
   return out;
