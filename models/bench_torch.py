@@ -33,7 +33,7 @@ def build(cfg, num_classes: int):
     param = cfg.get("param", "velocity")
     net = UNet(in_ch=2 * c + 1, out_ch=PARAMS[param].out_channels(c, cfg), base=n["base"], mults=tuple(n["mults"]),
                blocks=n["blocks"], attn=tuple(n["attn"]), patch=n["patch"], circular=n["circular"],
-               num_classes=num_classes, dropout=n.get("dropout", 0.0))
+               num_classes=num_classes, dropout=n.get("dropout", 0.0), attributes=len(cfg.get("attributes", [])))
     return Denoiser(net, param, c)
 
 
