@@ -55,7 +55,7 @@ export type TextureSource = string | { texture: string; frame?: string | number 
  * also be a texture key, or `{ texture, frame }`: its pixels are the variation's source.
  */
 export type SpriteRequest = Omit<GenerateRequest, 'kind' | 'width' | 'from'> & { from?: GenerateRequest['from'] | TextureSource };
-export type TileRequest = Omit<SpriteRequest, 'alphaThreshold' | 'palette'>;
+export type TileRequest = Omit<SpriteRequest, 'alphaThreshold' | 'palette' | 'allowFragments'>;
 export type { LevelRequest };
 
 /** The third argument of `sprites`, `tiles` and `level`. */
