@@ -82,9 +82,9 @@ def make_trajectories(cfg, teacher, prepared, count, folder: Path, cache: Path, 
         n = min(batch, count - k)
         lb, mask, known, ab = conditions(cfg, x, labels, weights, attrs, n, null)
         d = guided(teacher, lb, null, float(dist["guidance"]), mask, known, ab)
-        draw = temperature and (guided(teacher.logits, lb, null, float(dist["guidance"]), mask, known, ab),
-                                teacher.palette, temperature, torch.rand(n, h, w))
-        xs, x0 = teacher_paths(teacher, d, torch.randn(n, c, h, w), dist["teacher_steps"], mask, known, draw or None)
+        draw = (guided(teacher.logits, lb, null, float(dist["guidance"]), mask, known, ab),
+                teacher.palette, temperature, torch.rand(n, h, w)) if temperature else None
+        xs, x0 = teacher_paths(teacher, d, torch.randn(n, c, h, w), dist["teacher_steps"], mask, known, draw)
         for name, v in (("xs", xs), ("x0", x0), ("label", lb), ("mask", mask), ("known", known.half()), ("attributes", ab)):
             parts[name].append(v)
         done = k + n
