@@ -4,7 +4,7 @@ import { InvalidRequestError } from '../../src/errors.ts';
 import { FRAGMENT_RETRIES, guardFragments, opaqueCounts } from '../../src/runtime/fragments.ts';
 import { createRuntime } from '../../src/runtime/runtime.ts';
 import type { GenerateResult, ImageResult } from '../../src/runtime/types.ts';
-import { tempModelDir } from '../helpers/fixture.ts';
+import { levelManifest, tempModelDir } from '../helpers/fixture.ts';
 
 /** B items of 4x2x2 RGBA whose first `n[i]` pixels are opaque (alpha 1), the rest transparent (-1). */
 function sprites(n: number[]): Float32Array {
@@ -87,5 +87,7 @@ describe('a sprite model with minOpaque', () => {
     const runtime = createRuntime({ manifest: strict.manifest, cache: false });
     await expect(runtime.validate({ kind: 'sprite', allowFragments: 'yes' } as never)).rejects.toThrow(/allowFragments.*true or false/);
     await expect(runtime.validate({ kind: 'sprite', allowFragments: 'yes' } as never)).rejects.toBeInstanceOf(InvalidRequestError);
+    const level = createRuntime({ manifest: tempModelDir(levelManifest).manifest, cache: false });
+    await expect(level.validate({ kind: 'level', allowFragments: true })).rejects.toThrow(/allowFragments.*only applies to sprites/);
   });
 });

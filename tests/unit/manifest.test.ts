@@ -67,6 +67,8 @@ describe('manifest schema', () => {
     ['palette with no opaque colour', (m) => (model(m).palette = [[0, 0, 0, 0], [9, 9, 9, 128]]), /models\[0\]\.palette: needs at least one opaque colour/],
     ['draw without a palette', (m) => { delete model(m).palette; model(m).draw = { temperature: 0.7 }; }, /models\[0\]\.draw: needs a palette/],
     ['draw at temperature 0', (m) => (model(m).draw = { temperature: 0 }), /models\[0\]\.draw\.temperature/],
+    ['minOpaque with the wrong count', (m) => (model(m).minOpaque = [1, 2]), /models\[0\]\.minOpaque: needs one count per class \(19\)/],
+    ['minOpaque on a level model', (m) => { levelManifest(m); model(m).minOpaque = []; }, /models\[0\]\.minOpaque: only applies to sprite models/],
     ['negative bytes', (m) => (model(m).bytes = -5), /models\[0\]\.bytes/],
     ['a student of a model not in the manifest', (m) => (model(m).teacher = 'sprite'), /models\[0\]\.teacher: must name another sprite model in the manifest \(got "sprite"\)/],
     ['a student of itself', (m) => (model(m).teacher = 'tiny'), /models\[0\]\.teacher: must name another sprite model/],
