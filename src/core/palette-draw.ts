@@ -5,6 +5,7 @@
  * still hesitates between neighbouring shades, and their average is a flat field where the art
  * has texture. Reference: models/diffusion.py `draw_palette`.
  */
+import type { Rng } from './rng.ts';
 import type { Denoise } from './samplers.ts';
 import type { Shape4 } from './tensor.ts';
 
@@ -62,6 +63,20 @@ export function drawPalette(logits: Float32Array, shape: Shape4, draw: Omit<Pale
     }
   }
   return out;
+}
+
+/**
+ * The uniforms `drawPalette` reads, from each item's own stream (so batching changes nothing):
+ * [B, H, W] for the draw, then with share < 1 another [B, H, W] for the draw-or-mean choice.
+ */
+export function drawUniforms(rngs: readonly Rng[], plane: number, share = 1): Float32Array {
+  const b = rngs.length;
+  const u = new Float32Array((share < 1 ? 2 : 1) * b * plane);
+  rngs.forEach((rng, i) => {
+    for (let j = 0; j < plane; j++) u[i * plane + j] = rng.uniform();
+    if (share < 1) for (let j = 0; j < plane; j++) u[(b + i) * plane + j] = rng.uniform();
+  });
+  return u;
 }
 
 /**

@@ -89,14 +89,16 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
       let resampled = 0;
       for (let start = 0; start < request.count; start += maxBatch) {
         const streams = Array.from({ length: Math.min(maxBatch, request.count - start) }, (_, i) => start + i);
-        const sample = (s: number[]) => sampleBatch(run, { ...samplingOptions(model, request), seed: request.seed, streams: s, labels: Int32Array.from(s, (i) => labels[i % RETRY_STREAM_STRIDE]!), start: variation, seamless: model.seamless, callback: onStep });
+        // Items by index; a fragment guard retry samples them from streams offset by attempt x RETRY_STREAM_STRIDE.
+        const sample = (items: number[], attempt = 0) =>
+          sampleBatch(run, { ...samplingOptions(model, request), seed: request.seed, streams: items.map((i) => i + attempt * RETRY_STREAM_STRIDE), labels: Int32Array.from(items, (i) => labels[i]!), start: variation, seamless: model.seamless, callback: onStep });
         const x = await sample(streams);
         if (guarded) {
           const { channels, height, width } = model.layout;
           resampled += await guardFragments(x, [streams.length, channels, height, width], streams.map((i) => labels[i]!), {
             minOpaque: guarded,
             alphaThreshold: request.alphaThreshold ?? 0.5,
-            resample: (items, attempt) => sample(items.map((k) => streams[k]! + attempt * RETRY_STREAM_STRIDE)),
+            resample: (ks, attempt) => sample(ks.map((k) => streams[k]!), attempt),
           });
         }
         chunks.push(x);

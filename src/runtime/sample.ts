@@ -4,7 +4,7 @@
  */
 import { guidedDenoiser, type DenoiserRun } from '../core/guidance.ts';
 import { prepareInpaint, type KnownRegion } from '../core/inpainting.ts';
-import { withPaletteDraw } from '../core/palette-draw.ts';
+import { drawUniforms, withPaletteDraw } from '../core/palette-draw.ts';
 import { rollingDenoiser } from '../core/roll.ts';
 import { createRng } from '../core/rng.ts';
 import { samplers, type SamplerName, type StepInfo } from '../core/samplers.ts';
@@ -62,19 +62,12 @@ export async function sampleBatch(run: DenoiserRun, o: SampleOptions): Promise<F
   // With inpainting the start is x(t=1) = noise0 with the known region re-imposed, which at t = 1 is noise0 itself.
   const x1 = o.start ? noiseTo(o.start.x0, noise0, o.start.t) : noise0;
   const ts = o.start ? variationGrid(o.start.t, o.steps) : timeGrid(o.steps);
-  // A variation draws only a strength-sized share of its pixels (core/palette-draw.ts says why).
+  // A variation draws only a strength-sized share of its pixels (core/palette-draw.ts says why);
+  // the uniforms are taken at the last step, after every step's noise.
   const share = o.start ? o.start.t : 1;
-  // Each item's uniforms come from its own stream, after its step noise, so batching changes nothing.
-  const uniforms = (): Float32Array => {
-    const plane = h * w;
-    const u = new Float32Array((share < 1 ? 2 : 1) * b * plane);
-    rngs.forEach((rng, i) => {
-      for (let j = 0; j < plane; j++) u[i * plane + j] = rng.uniform();
-      if (share < 1) for (let j = 0; j < plane; j++) u[b * plane + i * plane + j] = rng.uniform();
-    });
-    return u;
-  };
-  const drawn = o.draw ? withPaletteDraw(guided, guidedDenoiser(run, guidance, 'logits'), ts[ts.length - 2]!, shape, { ...o.draw, share, uniforms }) : guided;
+  const drawn = o.draw
+    ? withPaletteDraw(guided, guidedDenoiser(run, guidance, 'logits'), ts[ts.length - 2]!, shape, { ...o.draw, share, uniforms: () => drawUniforms(rngs, h * w, share) })
+    : guided;
   // The known region's mask is fixed in the graph inputs, so only region-free sampling may roll.
   const denoise = o.seamless && !prepared ? rollingDenoiser(drawn, shape) : drawn;
   const stepNoise = (): Float32Array => {
