@@ -118,11 +118,12 @@ class Denoiser(nn.Module):
     def outputs(self, x, t, label, mask, known, attributes=None):
         """(x0, the net's raw output): a palette model's graph exports both, since the runtime's
         last step draws each pixel from the logits (`draw_palette`)."""
-        out = self.net(torch.cat([x, mask, known * mask], dim=1), t, label, attributes)
+        out = self.logits(x, t, label, mask, known, attributes)
         return self.parameterisation.to_x0(self, out, x, t), out
 
     def logits(self, x, t, label, mask, known, attributes=None):
-        return self.outputs(x, t, label, mask, known, attributes)[1]
+        """The net's raw output alone (a palette model's logits), without the colour lookup."""
+        return self.net(torch.cat([x, mask, known * mask], dim=1), t, label, attributes)
 
 
 def sample_t(n: int, generator=None):
