@@ -53,6 +53,12 @@ export interface PlayabilityOptions {
   physics?: JumpPhysics;
   /** Mario starts on the lowest ground in the first `startColumns` columns (default 3). */
   startColumns?: number;
+  /**
+   * Whether a landing keeps the run-up of the jump (SMB keeps the speed; default true). False: every
+   * landing starts from a standstill, for a hero who stops on landing, or a cautious check that
+   * never chains fast jumps through a foothold.
+   */
+  landingMomentum?: boolean;
 }
 
 const SOLID = 1;
@@ -138,8 +144,9 @@ export function checkPlayability(grid: LevelGrid, options: PlayabilityOptions = 
 
   // Landing on an enemy kills it: Mario may bounce off (take off again from above it) or, where
   // the enemy stood on ground, carry on from the enemy's cell.
+  const keepsMomentum = options.landingMomentum ?? true;
   const arrive = (from: number, outcome: Outcome, runUp: number) => {
-    if (outcome === 'land') discover(from, landing.col, landing.row, runUp, STAND);
+    if (outcome === 'land') discover(from, landing.col, landing.row, keepsMomentum ? runUp : 0, STAND);
     else if (outcome === 'stomp') {
       discover(from, landing.col, landing.row, runUp, BOUNCE);
       if (solidAt(landing.col, landing.row + 2)) {

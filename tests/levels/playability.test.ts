@@ -60,6 +60,19 @@ describe('checkPlayability on hand-made levels', () => {
     expectSoundPath(gapLevel(9), result);
   });
 
+  it('carries a running jump through a one-tile foothold, unless landings keep no run-up', () => {
+    // Two 7-tile pits either side of a single ground tile: only a jump at full speed clears the second.
+    const grid = flat(40, (rows) => {
+      for (let c = 15; c < 30; c++) if (c !== 22) rows[13]![c] = '-';
+    });
+    const result = checkPlayability(grid);
+    expect(result.playable).toBe(true);
+    expect(result.path.some((cell) => cell.col === 22 && cell.row === 12)).toBe(true);
+    expectSoundPath(grid, result);
+    const cautious = checkPlayability(grid, { landingMomentum: false });
+    expect(cautious).toMatchObject({ playable: false, reachedColumn: 22 });
+  });
+
   it('climbs a 4-tile wall from a standstill, 5 with a run-up, never 6', () => {
     const highest = (physics = SMB_PHYSICS, at = 10) => {
       let max = 0;
