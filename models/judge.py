@@ -212,6 +212,10 @@ def evaluate(kind, root, generated: Path, count: int):
         "class_adherence": round(adherence, 4),
         "adherence_ratio": round(adherence / held_out_acc, 4),
         "per_class_adherence": {k: round(v, 3) for k, v in per_class.items()},
+        # The same judge on the real held-out art of each class: the ceiling a faithful model's
+        # per-class adherence is read against (a class the judge itself confuses scores low for real art too).
+        "per_class_real_held_out": {names[c]: round(accuracy(model, real[te][labels[te] == c], labels[te][labels[te] == c]), 3)
+                                    for c in gen_labels.unique().tolist()},
         "near_copies": round(near, 4),
         "frechet_features": round(frechet(feats(gen), feats(real[te])), 3),
         "frechet_features_real_train_vs_held_out": round(frechet(feats(real[tr]), feats(real[te])), 3),
