@@ -79,8 +79,9 @@ def augment(cfg, x, labels, roll_ids):
 
 
 def prepare_data(cfg, root: Path, model):
-    """The training set as the parameterisation wants it, with per-item sampling weights (class
-    probability ~ sqrt(count), so rare classes are seen more) and the classes that may roll."""
+    """The training set as the parameterisation wants it, with per-item sampling weights (weight
+    count^-class_balance: the default 0.5 makes a class's probability ~ sqrt(count), so rare classes
+    are seen more; 1 draws every class equally often) and the classes that may roll."""
     x, labels, info = data.load(data.dataset(cfg), root, cfg.get("window", 32))
     names = data.class_names(data.dataset(cfg))
     counts = torch.bincount(labels, minlength=len(names)).float()
@@ -91,7 +92,7 @@ def prepare_data(cfg, root: Path, model):
         attrs = torch.from_numpy(attrs)
         info = {**info, "attributes": attributes.manifest_entry(cfg["attributes"], qs)}
     x = model.parameterisation.prepare(model, x, cfg)
-    return x, labels, counts[labels] ** -0.5, roll_ids, info, attrs
+    return x, labels, counts[labels] ** -cfg.get("class_balance", 0.5), roll_ids, info, attrs
 
 
 def resume_state(cfg, model, folder: Path, reset_ema: bool) -> dict:
