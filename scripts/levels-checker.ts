@@ -46,7 +46,8 @@ function tallMario(grid: LevelGrid): LevelGrid {
   const solid = grid.legend.findIndex((t) => t.solid);
   const cells = grid.cells.slice();
   for (let k = grid.cols; k < cells.length; k++) {
-    const open = !grid.legend[grid.cells[k]!]!.solid && !isHazard(grid.legend[grid.cells[k]!]!);
+    const tile = grid.legend[grid.cells[k]!]!;
+    const open = !tile.solid && !isHazard(tile);
     if (open && grid.legend[grid.cells[k - grid.cols]!]!.solid) cells[k] = solid;
   }
   return { ...grid, cells };

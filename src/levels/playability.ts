@@ -20,7 +20,7 @@
  * - Air speed is constant through a jump (SMB allows some air steering; several speeds are tried
  *   instead). Releasing the jump button early gives lower arcs, as in SMB.
  * - A fast jump needs a run-up: tiles walked rightwards on the ground, or the speed kept from
- *   landing a fast jump. Leftward moves are walking-pace only.
+ *   landing a fast jump (not with `landingMomentum: false`). Leftward moves are walking-pace only.
  * - Not modelled: moving lifts and springboards, vines, bullets from cannons, piranha plants in
  *   pipes, enemy movement, power-ups (big Mario's height, breaking bricks).
  */
@@ -142,16 +142,18 @@ export function checkPlayability(grid: LevelGrid, options: PlayabilityOptions = 
     lastQueued = id;
   };
 
-  // Landing on an enemy kills it: Mario may bounce off (take off again from above it) or, where
-  // the enemy stood on ground, carry on from the enemy's cell.
   const keepsMomentum = options.landingMomentum ?? true;
+  // Landing on an enemy kills it: Mario may bounce off (take off again from above it, at the
+  // speed he came with: a bounce is not a landing) or, where the enemy stood on ground, carry on
+  // from the enemy's cell.
   const arrive = (from: number, outcome: Outcome, runUp: number) => {
-    if (outcome === 'land') discover(from, landing.col, landing.row, keepsMomentum ? runUp : 0, STAND);
+    const landedRunUp = keepsMomentum ? runUp : 0;
+    if (outcome === 'land') discover(from, landing.col, landing.row, landedRunUp, STAND);
     else if (outcome === 'stomp') {
       discover(from, landing.col, landing.row, runUp, BOUNCE);
       if (solidAt(landing.col, landing.row + 2)) {
         scratch.push(landing.col, landing.row + 1); // the path shows Mario landing on the enemy
-        discover(from, landing.col, landing.row + 1, runUp, STAND);
+        discover(from, landing.col, landing.row + 1, landedRunUp, STAND);
         scratch.length -= 2;
       }
     }
